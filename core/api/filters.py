@@ -1,0 +1,70 @@
+"""Filter pieces shared by the catalogue endpoints."""
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from core.fields import SPOKEN_LANGUAGES, language_filter_regex
+from core.timezones import wib_day_end, wib_day_start
+
+
+class LanguageListFilter(filters.ChoiceFilter):
+    """Matches rows whose comma-separated language list contains the code."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("choices", SPOKEN_LANGUAGES)
+        kwargs.setdefault("label", _("Language spoken"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__regex": language_filter_regex(value)})
+
+
+class WibDateFromFilter(filters.DateFilter):
+    """Rows on or after this calendar date in WIB."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__gte": wib_day_start(value)})
+
+
+class WibDateToFilter(filters.DateFilter):
+    """Rows on or before this calendar date in WIB (the whole day is included)."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__lt": wib_day_end(value)})
+
+
+class LatLngField(forms.CharField):
+    """`near=0.9,108.98` → (0.9, 108.98), with a clear message when it is not a coordinate."""
+
+    default_error_messages = {
+        "invalid": _("Give a position as 'latitude,longitude', for example 0.9076,108.9840."),
+        "range": _("Latitude must be between -90 and 90 and longitude between -180 and 180."),
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        try:
+            lat, lng = (float(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise forms.ValidationError(self.error_messages["range"], code="out_of_range")
+        return (lat, lng)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LatLngFilter(filters.Filter):
+    field_class = LatLngField

@@ -1,0 +1,131 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tourism.api.serializers import VillageSerializer, VillageSummarySerializer
+from workshops.models import BatikClass, ClassSession, PriceTier, Workshop
+
+
+class VillageDetailSerializer(VillageSerializer):
+    workshop_count = serializers.IntegerField(read_only=True)
+    upcoming_session_count = serializers.IntegerField(read_only=True)
+
+    class Meta(VillageSerializer.Meta):
+        fields = [*VillageSerializer.Meta.fields, "workshop_count", "upcoming_session_count"]
+
+
+class LanguageListField(serializers.ListField):
+    child = serializers.CharField()
+
+    def to_representation(self, value: str) -> list[str]:
+        return [code for code in (value or "").split(",") if code]
+
+
+class WorkshopSummarySerializer(serializers.ModelSerializer):
+    village = VillageSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Workshop
+        fields = ["slug", "name", "production_group", "village"]
+
+
+class WorkshopSerializer(serializers.ModelSerializer):
+    village = VillageSummarySerializer(read_only=True)
+    languages = LanguageListField(read_only=True)
+    class_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "slug",
+            "name",
+            "production_group",
+            "description",
+            "address",
+            "latitude",
+            "longitude",
+            "languages",
+            "whatsapp",
+            "village",
+            "class_count",
+        ]
+
+
+class PriceTierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriceTier
+        fields = ["id", "label", "amount"]
+
+
+class ClassSummarySerializer(serializers.ModelSerializer):
+    price_from = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = BatikClass
+        fields = ["slug", "title", "technique", "duration_minutes", "price_from"]
+
+
+class BatikClassSerializer(serializers.ModelSerializer):
+    workshop = WorkshopSummarySerializer(read_only=True)
+    languages = LanguageListField(read_only=True)
+    price_tiers = PriceTierSerializer(many=True, read_only=True)
+    price_from = serializers.IntegerField(read_only=True, allow_null=True)
+    technique_label = serializers.CharField(source="get_technique_display", read_only=True)
+
+    class Meta:
+        model = BatikClass
+        fields = [
+            "slug",
+            "title",
+            "technique",
+            "technique_label",
+            "level",
+            "duration_minutes",
+            "description",
+            "included",
+            "takes_home",
+            "what_to_bring",
+            "min_participants",
+            "max_participants",
+            "min_age",
+            "languages",
+            "cancellation_hours",
+            "price_from",
+            "price_tiers",
+            "workshop",
+        ]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    starts_at = serializers.DateTimeField(read_only=True)
+    ends_at = serializers.DateTimeField(read_only=True)
+    seats_left = serializers.SerializerMethodField()
+    batik_class = serializers.SerializerMethodField(method_name="get_class")
+    workshop = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClassSession
+        fields = [
+            "id",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "seats_left",
+            "status",
+            "language",
+            "note",
+            "batik_class",
+            "workshop",
+        ]
+
+    def get_seats_left(self, session: ClassSession) -> int:
+        return session.seats_left
+
+    @extend_schema_field(ClassSummarySerializer)
+    def get_class(self, session: ClassSession) -> dict:
+        batik_class = session.batik_class
+        batik_class.price_from = getattr(session, "price_from", None)
+        return ClassSummarySerializer(batik_class).data
+
+    @extend_schema_field(WorkshopSummarySerializer)
+    def get_workshop(self, session: ClassSession) -> dict:
+        return WorkshopSummarySerializer(session.batik_class.workshop).data

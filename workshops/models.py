@@ -1,0 +1,257 @@
+"""Workshops (sanggar) of the production groups, their classes, price tiers and sessions."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import LanguagesField, rupiah, split_languages
+from tourism.models import Village
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def published(self) -> "WorkshopQuerySet":
+        return self.filter(is_published=True, village__is_published=True)
+
+
+class Workshop(models.Model):
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("village")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    production_group = models.CharField(_("production group (kelompok produksi)"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    languages = LanguagesField(_("languages spoken"))
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("hold minutes"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("How long unconfirmed seats stay held for a tourist."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop (sanggar)")
+        verbose_name_plural = _("workshops (sanggar)")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_languages(self.languages)
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    STAFF = "staff", _("Staff")
+
+
+class WorkshopMembership(models.Model):
+    """A member of a production group who helps run its workshop."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_memberships"
+    )
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=8, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workshop membership")
+        verbose_name_plural = _("workshop memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "workshop"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.workshop} ({self.role})"
+
+
+class Technique(models.TextChoices):
+    TULIS = "tulis", _("Batik tulis (hand-drawn with a canting)")
+    CAP = "cap", _("Batik cap (copper stamp)")
+    ECOPRINT = "ecoprint", _("Ecoprint (leaf prints)")
+    JUMPUTAN = "jumputan", _("Jumputan (tie-dye)")
+    COMBINED = "combined", _("Combined techniques")
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class BatikClassQuerySet(models.QuerySet):
+    def published(self) -> "BatikClassQuerySet":
+        return self.filter(
+            is_published=True,
+            workshop__is_published=True,
+            workshop__village__is_published=True,
+        )
+
+
+class BatikClass(models.Model):
+    """What a workshop teaches: technique, duration, what is included, prices, limits."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="classes")
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=180, unique=True)
+    technique = models.CharField(_("technique"), max_length=16, choices=Technique.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(24 * 60)]
+    )
+    description = models.TextField(_("description"), blank=True)
+    included = models.TextField(_("what is included"), blank=True)
+    takes_home = models.TextField(_("what the visitor takes home"), blank=True)
+    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    min_participants = models.PositiveSmallIntegerField(_("minimum participants"), default=1)
+    max_participants = models.PositiveSmallIntegerField(_("maximum participants"), default=20)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
+    languages = LanguagesField(_("languages"))
+    cancellation_hours = models.PositiveSmallIntegerField(
+        _("free cancellation until (hours before start)"), default=24
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BatikClassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("batik class")
+        verbose_name_plural = _("batik classes")
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_participants__gte=1), name="class_min_participants_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_participants__gte=F("min_participants")),
+                name="class_max_not_below_min",
+            ),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=15), name="class_duration_at_least_15"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_languages(self.languages)
+
+
+class PriceTier(models.Model):
+    """One price of a class, such as Dewasa, Pelajar or Wisatawan mancanegara."""
+
+    batik_class = models.ForeignKey(BatikClass, on_delete=models.CASCADE, related_name="price_tiers")
+    label = models.CharField(_("label"), max_length=80)
+    amount = models.PositiveIntegerField(_("price (whole rupiah)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        ordering = ["batik_class_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {rupiah(self.amount)}"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+class ClassSessionQuerySet(models.QuerySet):
+    def bookable_catalogue(self) -> "ClassSessionQuerySet":
+        """Sessions a tourist may see: of published classes, in published workshops and villages."""
+        return self.filter(
+            batik_class__is_published=True,
+            batik_class__workshop__is_published=True,
+            batik_class__workshop__village__is_published=True,
+        )
+
+    def not_ended(self) -> "ClassSessionQuerySet":
+        return self.filter(ends_at__gt=timezone.now())
+
+    def open_for_booking(self) -> "ClassSessionQuerySet":
+        """Scheduled and not yet started: the sessions a tourist can still book."""
+        return self.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+
+    def with_seats_left(self, seats: int) -> "ClassSessionQuerySet":
+        return self.filter(capacity__gte=F("seats_taken") + seats)
+
+
+class ClassSession(models.Model):
+    """One dated occurrence of a class with its own capacity."""
+
+    batik_class = models.ForeignKey(BatikClass, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    # Seats held or confirmed. Only the bookings services change it, with one
+    # conditional UPDATE; the CHECK below makes overselling impossible.
+    seats_taken = models.PositiveSmallIntegerField(_("seats taken"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    language = models.CharField(_("language"), max_length=8, default="id")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClassSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("class session")
+        verbose_name_plural = _("class sessions")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["starts_at", "id"], name="session_starts_idx"),
+            models.Index(fields=["batik_class", "starts_at"], name="session_class_starts_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__gte=0) & Q(seats_taken__lte=F("capacity")),
+                name="session_seats_within_capacity",
+            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batik_class} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
