@@ -1,0 +1,191 @@
+"""Bookings (seats held or confirmed in one session), idempotency records and the outbox."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workshops.models import ClassSession, PriceTier
+
+
+class BookingStatus(models.TextChoices):
+    HELD = "held", _("Held")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Bookings in these states own seats in their session's counter.
+SEAT_HOLDING_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.ATTENDED)
+
+
+class Booking(models.Model):
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    contact_name = models.CharField(_("name"), max_length=120)
+    contact_email = models.EmailField(_("e-mail"))
+    contact_phone = models.CharField(_("phone (WhatsApp)"), max_length=24, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="id")
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    total = models.PositiveIntegerField(_("total (whole rupiah)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.HELD
+    )
+    held_at = models.DateTimeField(_("held at"))
+    hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    # The guest's manage link is HMAC(secret, code + nonce): nothing in the
+    # database alone can open a booking.
+    manage_nonce = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-held_at", "-id"]
+        indexes = [
+            # The hold sweep: held bookings by expiry.
+            models.Index(
+                fields=["hold_expires_at"], condition=Q(status="held"), name="booking_hold_expiry_idx"
+            ),
+            models.Index(fields=["session", "status"], name="booking_session_status_idx"),
+            models.Index(fields=["user", "status"], name="booking_user_status_idx"),
+            models.Index(fields=["contact_email", "status"], name="booking_email_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gte=1), name="booking_seats_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(hold_expires_at__isnull=False),
+                name="booking_held_has_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BookingLine(models.Model):
+    """Seats of one price tier, with the price as it was when booked."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="lines")
+    tier = models.ForeignKey(PriceTier, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("label"), max_length=80)
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+    unit_price = models.PositiveIntegerField(_("unit price (whole rupiah)"))
+
+    class Meta:
+        verbose_name = _("booking line")
+        verbose_name_plural = _("booking lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_line_quantity_positive"),
+            models.UniqueConstraint(fields=["booking", "tier"], name="booking_line_unique_tier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.label}"
+
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class HolderLock(models.Model):
+    """One row per person who holds seats (a user or a guest e-mail).
+
+    Taking its row lock serialises one person's concurrent holds, so the limit
+    on active holds cannot be raced past; different people never wait.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    touched_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class IdempotencyState(models.TextChoices):
+    IN_FLIGHT = "in_flight", _("In flight")
+    DONE = "done", _("Done")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request with an Idempotency-Key, replayed for its repeats."""
+
+    scope = models.CharField(max_length=200)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=IdempotencyState.choices)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_key"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} · {self.key}"
+
+
+class MessageKind(models.TextChoices):
+    BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+    HOLD_EXPIRED = "hold_expired", _("Hold expired")
+
+
+class OutboxMessage(models.Model):
+    """A message a state change causes, written in the same transaction as the change.
+
+    Published to Celery after commit; the sweep republishes what was not sent.
+    `claimed_at` lets exactly one worker send it even if the task runs twice.
+    """
+
+    kind = models.CharField(max_length=32, choices=MessageKind.choices)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.booking_id}"
+
+
+class CapacityRepair(models.Model):
+    """A difference the capacity audit found between a session's counter and its bookings."""
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="capacity_repairs")
+    counter_before = models.IntegerField(_("counter before"))
+    counted = models.IntegerField(_("seats counted from bookings"))
+    repaired = models.BooleanField(_("repaired"))
+    found_at = models.DateTimeField(_("found at"))
+
+    class Meta:
+        verbose_name = _("capacity repair")
+        verbose_name_plural = _("capacity repairs")
+        ordering = ["-found_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"session {self.session_id}: {self.counter_before} → {self.counted}"

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -16,5 +17,26 @@ app.conf.beat_schedule = {
         "task": "core.tasks.scheduler_heartbeat",
         "schedule": 30.0,
         "options": {"expires": 30},
+    },
+    # Holds expire in the database (hold_expires_at); this sweep gives their seats back.
+    "sweep-expired-holds": {
+        "task": "bookings.tasks.sweep_expired_holds",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
+    # Messages whose publish failed (broker away) are republished after 60 s.
+    "sweep-outbox": {
+        "task": "bookings.tasks.sweep_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
+    "audit-capacity": {
+        "task": "bookings.tasks.audit_capacity",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 3000},
+    },
+    "purge-idempotency-keys": {
+        "task": "bookings.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=40),
     },
 }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -44,7 +44,12 @@ def broker_state() -> str:
 def scheduler_state(database: str) -> dict:
     if database != "ok":
         return {"state": "unknown", "last_run": None}
-    beat = Heartbeat.objects.filter(name="scheduler").first()
+    try:
+        beat = Heartbeat.objects.filter(name="scheduler").first()
+    except DatabaseError:
+        # Reachable but not migrated yet (or gone since SELECT 1): /healthz must
+        # still answer, not 500, so the load balancer sees the real state.
+        return {"state": "unknown", "last_run": None}
     if beat is None:
         return {"state": "never_run", "last_run": None}
     stale_after = timedelta(seconds=settings.CANTING_HEARTBEAT_STALE_SECONDS)

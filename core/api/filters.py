@@ -68,3 +68,23 @@ class LatLngField(forms.CharField):
 @extend_schema_field(OpenApiTypes.STR)
 class LatLngFilter(filters.Filter):
     field_class = LatLngField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (and 1/0, yes/no); anything else is an error rather than silently ignored."""
+
+    default_error_messages = {"invalid": _("Use true or false.")}
+    _values = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self._values[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.Filter):
+    field_class = StrictBooleanField

@@ -2,7 +2,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from core.api.filters import LanguageListFilter, WibDateFromFilter, WibDateToFilter
+from core.api.filters import (
+    LanguageListFilter,
+    StrictBooleanFilter,
+    WibDateFromFilter,
+    WibDateToFilter,
+)
 from core.fields import SPOKEN_LANGUAGES
 from workshops.models import BatikClass, ClassSession, Level, SessionStatus, Technique, Workshop
 
@@ -60,7 +65,7 @@ class SessionFilter(filters.FilterSet):
     date_from = WibDateFromFilter(field_name="starts_at", label=_("From date (WIB)"))
     date_to = WibDateToFilter(field_name="starts_at", label=_("To date (WIB)"))
     seats = filters.NumberFilter(method="with_seats", min_value=1, max_value=500, label=_("Seats wanted"))
-    available = filters.BooleanFilter(method="only_available", label=_("Only with free seats"))
+    available = StrictBooleanFilter(method="only_available", label=_("Only with free seats"))
 
     class Meta:
         model = ClassSession

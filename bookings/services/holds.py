@@ -1,0 +1,265 @@
+"""A booking's life: hold seats, confirm, cancel, and expire holds that were not confirmed."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.codes import new_booking_code, new_manage_nonce
+from bookings.errors import (
+    CancellationWindowClosed,
+    HoldExpired,
+    InvalidBooking,
+    InvalidTransition,
+    SessionCancelled,
+    SessionFull,
+    SessionNotBookable,
+    SessionNotFound,
+    SessionStarted,
+    TooManyHolds,
+)
+from bookings.models import Booking, BookingLine, BookingStatus, HolderLock, MessageKind
+from bookings.services.capacity import seats_release, seats_take
+from bookings.services.outbox import outbox_add
+from core.models import User
+from workshops.models import ClassSession, SessionStatus
+
+# Nobody may hoard a class: confirm or cancel one hold before taking a fourth.
+MAX_ACTIVE_HOLDS = 3
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """Seats of one price tier; no tier means the class's first tier (the `seats` shorthand)."""
+
+    tier_id: int | None
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    phone: str = ""
+
+
+def _bookable_session(session_id: int, now: datetime) -> ClassSession:
+    session = (
+        ClassSession.objects.bookable_catalogue()
+        .select_related("batik_class__workshop")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise SessionNotFound()
+    if session.status == SessionStatus.CANCELLED:
+        raise SessionCancelled()
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionNotBookable()
+    if session.starts_at <= now:
+        raise SessionStarted()
+    return session
+
+
+def _priced_lines(session: ClassSession, lines: list[LineRequest]) -> list[BookingLine]:
+    """Booking lines at today's prices; every tier must belong to the session's class."""
+    if not lines:
+        raise InvalidBooking(
+            _("Choose at least one seat."), fields={"lines": [_("Choose at least one seat.")]}
+        )
+    ordered = sorted(session.batik_class.price_tiers.all(), key=lambda tier: (tier.position, tier.pk))
+    tiers = {tier.pk: tier for tier in ordered}
+    quantities: Counter = Counter()
+    for line in lines:
+        if line.tier_id is None and ordered:
+            line = LineRequest(tier_id=ordered[0].pk, quantity=line.quantity)
+        if line.tier_id not in tiers:
+            raise InvalidBooking(
+                _("This price is not offered for this class."), fields={"lines": [_("Unknown price tier.")]}
+            )
+        if line.quantity < 1:
+            raise InvalidBooking(
+                _("Each quantity must be at least 1."), fields={"lines": [_("Quantity must be at least 1.")]}
+            )
+        quantities[line.tier_id] += line.quantity
+    seats = sum(quantities.values())
+    limit = session.batik_class.max_participants
+    if seats > limit:
+        message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
+        raise InvalidBooking(message, fields={"lines": [message]})
+    return [
+        BookingLine(
+            tier=tiers[tier_id], label=tiers[tier_id].label, quantity=qty, unit_price=tiers[tier_id].amount
+        )
+        for tier_id, qty in quantities.items()
+    ]
+
+
+def _holder_key(user: User | None, email: str) -> str:
+    return f"user:{user.pk}" if user is not None else f"email:{email}"
+
+
+def _lock_holder(key: str, now: datetime) -> None:
+    # INSERT … ON CONFLICT DO UPDATE: one statement that creates or row-locks the holder.
+    HolderLock.objects.bulk_create(
+        [HolderLock(key=key, touched_at=now)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["touched_at"],
+    )
+
+
+def _active_holds(user: User | None, email: str, now: datetime) -> int:
+    holds = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__gt=now)
+    if user is not None:
+        return holds.filter(user=user).count()
+    return holds.filter(user__isnull=True, contact_email=email).count()
+
+
+def booking_hold(
+    *,
+    session_id: int,
+    lines: list[LineRequest],
+    contact: Contact | None,
+    user: User | None,
+    language: str,
+) -> Booking:
+    """Hold seats for a tourist: the seats are theirs until the hold expires.
+
+    The seat counter moves in the same transaction that writes the booking. A
+    full session first gives back its holds that already expired, so a hold
+    nobody confirmed never makes a class look sold out.
+    """
+    now = timezone.now()
+    session = _bookable_session(session_id, now)
+    booking_lines = _priced_lines(session, lines)
+    seats = sum(line.quantity for line in booking_lines)
+    contact = contact or Contact(name=user.display_name, email=user.email, phone=user.phone)
+    email = contact.email.strip().lower()
+    hold_minutes = session.batik_class.workshop.hold_minutes
+
+    def attempt() -> Booking:
+        with transaction.atomic():
+            if not seats_take(session_id=session.pk, seats=seats, now=now):
+                raise SessionFull()
+            _lock_holder(_holder_key(user, email), now)
+            if _active_holds(user, email, now) >= MAX_ACTIVE_HOLDS:
+                raise TooManyHolds(TooManyHolds.default_message % {"limit": MAX_ACTIVE_HOLDS})
+            booking = Booking.objects.create(
+                code=new_booking_code(),
+                session=session,
+                user=user,
+                contact_name=contact.name.strip(),
+                contact_email=email,
+                contact_phone=contact.phone,
+                language=language,
+                seats=seats,
+                total=sum(line.quantity * line.unit_price for line in booking_lines),
+                status=BookingStatus.HELD,
+                held_at=now,
+                hold_expires_at=now + timedelta(minutes=hold_minutes),
+                manage_nonce=new_manage_nonce(),
+            )
+            for line in booking_lines:
+                line.booking = booking
+            BookingLine.objects.bulk_create(booking_lines)
+        booking.session = session
+        return booking
+
+    for retry in range(3):
+        try:
+            return attempt()
+        except SessionFull:
+            # Expired holds may be sitting on the seats: release them, then try once more.
+            if retry > 0 or not holds_expire(now=now, session_id=session.pk):
+                raise
+        except IntegrityError as exc:
+            # A booking code collision (about 1 in 600 million): draw a new code.
+            if "code" not in str(exc) or retry == 2:
+                raise
+    raise SessionFull()
+
+
+def _locked(booking_id: int) -> Booking:
+    return Booking.objects.select_for_update().select_related("session__batik_class").get(pk=booking_id)
+
+
+def booking_confirm(*, booking: Booking) -> Booking:
+    """Confirm a held booking ("I will pay at the workshop" until online payments arrive)."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(booking.pk)
+        if locked.status != BookingStatus.HELD:
+            raise InvalidTransition(current=locked.status, action=_("confirmed"))
+        expired = locked.hold_expires_at <= now
+        if not expired:
+            Booking.objects.filter(pk=locked.pk).update(
+                status=BookingStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None
+            )
+            outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
+    if expired:
+        holds_expire(now=now, session_id=locked.session_id)
+        raise HoldExpired()
+    locked.refresh_from_db()
+    return locked
+
+
+def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
+    """Cancel a held or confirmed booking and give its seats back.
+
+    A tourist may cancel a confirmed booking for free until the class's
+    cancellation window closes; a held booking can always be let go.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(booking.pk)
+        if locked.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+            raise InvalidTransition(current=locked.status, action=_("cancelled"))
+        hours = locked.session.batik_class.cancellation_hours
+        deadline = locked.session.starts_at - timedelta(hours=hours)
+        if locked.status == BookingStatus.CONFIRMED and not by_host and now > deadline:
+            raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
+        Booking.objects.filter(pk=locked.pk).update(status=BookingStatus.CANCELLED, cancelled_at=now)
+        seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
+        outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
+    locked.refresh_from_db()
+    return locked
+
+
+def holds_expire(*, now: datetime, session_id: int | None = None, batch: int = 500) -> int:
+    """Expire holds whose time has passed and give their seats back; returns how many.
+
+    Rows another transaction is already expiring are skipped (SKIP LOCKED), so
+    two sweeps, or a sweep and a booking's inline release, never count a hold twice.
+    """
+    with transaction.atomic():
+        due = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now)
+        if session_id is not None:
+            due = due.filter(session_id=session_id)
+        rows = list(
+            due.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "session_id", "seats")[:batch]
+        )
+        if not rows:
+            return 0
+        ids = [pk for pk, _session, _seats in rows]
+        Booking.objects.filter(pk__in=ids).update(status=BookingStatus.EXPIRED, expired_at=now)
+        seats: Counter = Counter()
+        for _pk, held_session, held_seats in rows:
+            seats[held_session] += held_seats
+        seats_release(seats_by_session=seats)
+        outbox_add(bookings=[Booking(pk=pk) for pk in ids], kind=MessageKind.HOLD_EXPIRED, now=now)
+    return len(rows)
+
+
+def holds_sweep(*, now: datetime | None = None) -> int:
+    """Expire every overdue hold, in batches; safe to run any number of times."""
+    now = now or timezone.now()
+    total = 0
+    while expired := holds_expire(now=now):
+        total += expired
+    return total

@@ -1,0 +1,90 @@
+"""Messages caused by a booking's state change: written in its transaction, delivered after commit.
+
+A message row exists exactly when its state change committed. Publishing to
+the broker happens after commit and may fail (Redis away): the sweep finds the
+row again. Delivery claims the row with a conditional UPDATE, so a task that
+runs twice (republished, or redelivered after a worker died) sends once.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from bookings.models import Booking, MessageKind, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died mid-send.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+# Rows not sent after this long are republished by the sweep.
+REPUBLISH_AFTER = timedelta(seconds=60)
+
+
+def outbox_add(*, bookings: Iterable[Booking], kind: MessageKind, now: datetime) -> list[OutboxMessage]:
+    """Queue one message per booking; call inside the transaction that changes their state."""
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(kind=kind, booking=booking, created_at=now) for booking in bookings]
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: outbox_publish(message_ids=ids))
+    return messages
+
+
+def outbox_publish(*, message_ids: list[int]) -> int:
+    """Hand messages to the broker. Never raises: what fails here, the sweep retries."""
+    from bookings.tasks import deliver_message
+
+    published = 0
+    for message_id in message_ids:
+        try:
+            deliver_message.apply_async(args=[message_id], retry=False)
+        except Exception as exc:  # noqa: BLE001 - a broker outage must not fail the booking
+            logger.warning("outbox: broker unavailable, message %s left to the sweep: %s", message_id, exc)
+            break  # the broker is away; don't wait on it once per message
+        published += 1
+    return published
+
+
+def outbox_sweep(*, now: datetime, limit: int = 500) -> int:
+    """Republish messages that should have been sent by now."""
+    due = (
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=now - REPUBLISH_AFTER)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - CLAIM_TIMEOUT))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return outbox_publish(message_ids=list(due))
+
+
+def outbox_claim(*, message_id: int, now: datetime) -> bool:
+    """Claim a message for sending; False if it was sent or another worker holds it."""
+    return (
+        OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+        == 1
+    )
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one message once. Returns whether this call sent it."""
+    from bookings.notifications.emails import booking_email
+
+    if not outbox_claim(message_id=message_id, now=timezone.now()):
+        return False
+    message = OutboxMessage.objects.select_related("booking__session__batik_class__workshop__village").get(
+        pk=message_id
+    )
+    try:
+        booking_email(message).send()
+    except Exception as exc:
+        # Release the claim so the sweep tries again; keep the reason for the admin.
+        OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=str(exc)[:500])
+        raise
+    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), last_error="")
+    logger.info("outbox: sent %s for booking %s", message.kind, message.booking.code)
+    return True
