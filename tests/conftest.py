@@ -36,6 +36,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _unavailable("needs Redis: set REDIS_URL=redis://... to a running server")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (cached catalogue pages must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -71,7 +71,7 @@ class BookingListCreate(ListAPIView):
                 language=form.language_value(),
             )
             output = BookingOutput if user is not None else GuestBookingOutput
-            return 201, output(_fresh(booking)).data
+            return 201, output(booking).data
 
         return respond_idempotently(
             request, scope=_scope(request, contact.email if contact else ""), action=hold

@@ -66,11 +66,12 @@ def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
             headers={"X-Canting-Booking": booking.code},
         )
         email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    if message.kind == MessageKind.BOOKING_CONFIRMED:
-        email.mixed_subtype = "related"
-        qr = MIMEImage(booking_qr_png(booking.code), "png")
-        qr.add_header("Content-ID", "<checkin-qr>")
-        qr.add_header("Content-Disposition", "inline", filename=f"{booking.code}.png")
-        email.attach(qr)
-        email.attach(f"{booking.code}.ics", booking_ics(booking), "text/calendar")
+        if message.kind == MessageKind.BOOKING_CONFIRMED:
+            email.mixed_subtype = "related"
+            qr = MIMEImage(booking_qr_png(booking.code), "png")
+            qr.add_header("Content-ID", "<checkin-qr>")
+            qr.add_header("Content-Disposition", "inline", filename=f"{booking.code}.png")
+            email.attach(qr)
+            # Inside the override: the calendar entry's title is in the booking's language too.
+            email.attach(f"{booking.code}.ics", booking_ics(booking), "text/calendar")
     return email

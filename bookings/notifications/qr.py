@@ -4,12 +4,12 @@ import segno
 
 
 def booking_qr_svg(code: str) -> str:
-    return segno.make(code, error="m").svg_inline(scale=6, dark="#3b2416")
+    return segno.make_qr(code, error="m").svg_inline(scale=6, dark="#3b2416")
 
 
 def booking_qr_png(code: str) -> bytes:
     from io import BytesIO
 
     buffer = BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=4)
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()

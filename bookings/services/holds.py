@@ -24,6 +24,7 @@ from bookings.errors import (
 from bookings.models import Booking, BookingLine, BookingStatus, HolderLock, MessageKind
 from bookings.services.capacity import seats_release, seats_take
 from bookings.services.outbox import outbox_add
+from core.cache import catalogue_changed
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
 
@@ -166,7 +167,10 @@ def booking_hold(
             for line in booking_lines:
                 line.booking = booking
             BookingLine.objects.bulk_create(booking_lines)
+            transaction.on_commit(catalogue_changed)
         booking.session = session
+        # The caller shows the booking at once: give it what it needs without another query.
+        booking._prefetched_objects_cache = {"lines": booking_lines}
         return booking
 
     for retry in range(3):
@@ -224,6 +228,7 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
             raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
         Booking.objects.filter(pk=locked.pk).update(status=BookingStatus.CANCELLED, cancelled_at=now)
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
+        transaction.on_commit(catalogue_changed)
         outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
     locked.refresh_from_db()
     return locked
@@ -252,6 +257,7 @@ def holds_expire(*, now: datetime, session_id: int | None = None, batch: int = 5
         for _pk, held_session, held_seats in rows:
             seats[held_session] += held_seats
         seats_release(seats_by_session=seats)
+        transaction.on_commit(catalogue_changed)
         outbox_add(bookings=[Booking(pk=pk) for pk in ids], kind=MessageKind.HOLD_EXPIRED, now=now)
     return len(rows)
 

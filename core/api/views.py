@@ -1,10 +1,16 @@
+import hashlib
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.cache import cache_get, cache_set, catalogue_version
 from core.models import User
 
 
@@ -13,6 +19,39 @@ class PublicReadMixin:
 
     permission_classes: list = []
     authentication_classes: list = []
+
+
+class CachedListMixin:
+    """Serve a list from the cache while nothing in the catalogue changed.
+
+    The key holds the catalogue version, the language and the full query, so a
+    booking (which moves the version on) makes the next request recompute.
+    Time-based filters ("not started yet") may lag by at most `cache_seconds`;
+    the booking itself always checks the session afresh.
+    """
+
+    cache_seconds = 30
+
+    def list(self, request: Request, *args, **kwargs):
+        query = request.GET.urlencode()
+        raw = f"{catalogue_version()}|{get_language()}|{request.path}|{query}"
+        key = "catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
+        body = cache_get(key)
+        if body is None:
+            response = super().list(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            body = JSONRenderer().render(response.data)
+            cache_set(key, body, self.cache_seconds)
+        return HttpResponse(body, content_type="application/json")
+
+
+class PingView(PublicReadMixin, APIView):
+    """The cheapest DRF answer: what load balancers and the benchmark's floor call."""
+
+    @extend_schema(responses={200: {"type": "object", "properties": {"ok": {"type": "boolean"}}}})
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
 
 
 class MeSerializer(serializers.ModelSerializer):

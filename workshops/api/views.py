@@ -2,7 +2,7 @@
 
 from rest_framework import generics
 
-from core.api.views import PublicReadMixin
+from core.api.views import CachedListMixin, PublicReadMixin
 from workshops import selectors
 from workshops.api.filters import BatikClassFilter, SessionFilter, WorkshopFilter
 from workshops.api.serializers import (
@@ -23,7 +23,7 @@ class VillageDetail(PublicReadMixin, generics.RetrieveAPIView):
         return selectors.village_detail_queryset()
 
 
-class WorkshopList(PublicReadMixin, generics.ListAPIView):
+class WorkshopList(PublicReadMixin, CachedListMixin, generics.ListAPIView):
     serializer_class = WorkshopSerializer
     filterset_class = WorkshopFilter
 
@@ -39,7 +39,7 @@ class WorkshopDetail(PublicReadMixin, generics.RetrieveAPIView):
         return selectors.workshop_list()
 
 
-class ClassList(PublicReadMixin, generics.ListAPIView):
+class ClassList(PublicReadMixin, CachedListMixin, generics.ListAPIView):
     serializer_class = BatikClassSerializer
     filterset_class = BatikClassFilter
 
@@ -55,7 +55,7 @@ class ClassDetail(PublicReadMixin, generics.RetrieveAPIView):
         return selectors.class_list()
 
 
-class SessionList(PublicReadMixin, generics.ListAPIView):
+class SessionList(PublicReadMixin, CachedListMixin, generics.ListAPIView):
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
 
