@@ -25,7 +25,7 @@ run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Canting: http://127.0.0.1:$(PORT)/  (API http://127.0.0.1:$(PORT)/api/v1/, docs /api/docs/)  Ctrl-C stops all."
-	CANTING_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
+	PATH="$(CURDIR)/$(BIN):$$PATH" CANTING_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 
 # Static checks first (fast), then the whole suite.
 check: venv

@@ -39,8 +39,11 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
     def __init__(self, *, current: str, action: str) -> None:
+        from bookings.models import BookingStatus
+
+        label = BookingStatus(current).label
         super().__init__(
-            _("A booking that is %(status)s cannot be %(action)s.") % {"status": current, "action": action},
+            _("A booking that is %(status)s cannot be %(action)s.") % {"status": label, "action": action},
             fields={"status": [current]},
         )
 

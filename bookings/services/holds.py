@@ -191,8 +191,12 @@ def _locked(booking_id: int) -> Booking:
     return Booking.objects.select_for_update().select_related("session__batik_class").get(pk=booking_id)
 
 
-def booking_confirm(*, booking: Booking) -> Booking:
-    """Confirm a held booking ("I will pay at the workshop" until online payments arrive)."""
+def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
+    """Confirm a held booking ("I will pay at the workshop" until online payments arrive).
+
+    `notify=False` records a confirmation the person already has (a booking a host
+    took by phone, the demo's invented guests) without sending the e-mail.
+    """
     now = timezone.now()
     with transaction.atomic():
         locked = _locked(booking.pk)
@@ -203,7 +207,8 @@ def booking_confirm(*, booking: Booking) -> Booking:
             Booking.objects.filter(pk=locked.pk).update(
                 status=BookingStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None
             )
-            outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
+            if notify:
+                outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
     if expired:
         holds_expire(now=now, session_id=locked.session_id)
         raise HoldExpired()

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _guest_booking(api, session) -> dict:
-    return api.post("/api/v1/bookings/", {"session": session.pk, "seats": 2, "contact": GUEST}, format="json").json()
+    return api.post(
+        "/api/v1/bookings/", {"session": session.pk, "seats": 2, "contact": GUEST}, format="json"
+    ).json()
 
 
 def test_the_manage_link_shows_the_booking_with_its_qr_code_and_time_in_wib(api, session):

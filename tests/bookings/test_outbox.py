@@ -51,6 +51,7 @@ from bookings.services.holds import Contact, LineRequest, booking_confirm, booki
 from bookings.services.outbox import CLAIM_TIMEOUT, outbox_claim, outbox_deliver, outbox_sweep
 from bookings.tasks import audit_capacity, deliver_message, purge_idempotency_keys, sweep_outbox
 from config.celery import app as celery_app
+from tests.bookings.conftest import GUEST
 from tests.conftest import _unavailable
 from workshops.models import ClassSession
 
@@ -258,7 +259,7 @@ def test_audit_capacity_task_twice_repairs_once(session):
 
 
 @pytest.mark.django_db
-def test_purge_idempotency_keys_task_twice_forgets_only_old_keys(session):
+def test_purge_idempotency_keys_task_twice_forgets_only_old_keys():
     now = timezone.now()
     for key, age in [("old", timedelta(hours=25)), ("recent", timedelta(hours=1))]:
         IdempotencyRecord.objects.create(
@@ -277,7 +278,6 @@ def test_purge_idempotency_keys_task_twice_forgets_only_old_keys(session):
 
 # --- End to end: gunicorn, a Celery worker, a private Redis that goes away ----
 
-GUEST = {"name": "Rina Wulandari", "email": "rina@example.id", "phone": "0812 3456 7890"}
 CATALOGUE = """
 from tests.factories import ClassSessionFactory, PriceTierFactory
 session = ClassSessionFactory()
@@ -286,7 +286,6 @@ print(session.pk)
 """
 SWEEP = """
 from datetime import timedelta
-from email.message import EmailMessage
 from django.utils import timezone
 from bookings.services.outbox import outbox_sweep
 print(outbox_sweep(now=timezone.now() + timedelta(seconds=61)))

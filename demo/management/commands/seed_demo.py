@@ -38,9 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"schedule: {report.first_day:%Y-%m-%d} to {report.last_day:%Y-%m-%d} (WIB)")
         if not without_bookings:
             booked = demo_bookings_seed()
-            self.stdout.write(
-                f"bookings: {booked.bookings} created ({booked.seats} seats in {booked.sessions_filled} sessions)"
-            )
+            seats, sessions = booked.seats, booked.sessions_filled
+            self.stdout.write(f"bookings: {booked.bookings} created ({seats} seats in {sessions} sessions)")
         self.stdout.write(self.style.SUCCESS("Singkawang demo loaded."))
         # A shared, published password must never show up in a production log.
         if settings.DEBUG:

@@ -1,0 +1,433 @@
+"""`make bench`: Canting under load, on this machine, in one run of about two minutes.
+
+1. A fresh PostgreSQL database `canting_bench` (on DATABASE_URL's server, else
+   127.0.0.1:5432 as postgres), migrated and filled (bench/data.py).
+2. gunicorn as production runs it: 2 sync workers, bench/settings.py.
+3. wrk (bench/wrk/bench.lua), 20 connections, a warm-up before each run:
+   floor       GET /api/v1/ping/ (or /api/v1/villages/, with a warning)
+   contention  200 bookings of one 20-seat session: 20 succeed, 180 are refused, none oversold
+   spread      1,000 bookings over 50 sessions of 20 seats: all succeed
+   browse      GET /api/v1/sessions/?available=true over 20,000 sessions / 200,000 bookings
+4. Each rate as a ratio to the floor, against its target; PASS or FAIL.
+
+Exit status: 0 every target passed, 1 some target failed, 2 the benchmark could not run.
+gunicorn is stopped, the database dropped and the Redis database flushed on every way out.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import redis
+
+from bench.cpu import machine_seconds
+from bench.database import BENCH_DATABASE, Server
+from bench.load import WrkMissing, WrkResult, run_wrk, wrk_path
+from bench.server import ROOT, Gunicorn, get
+
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+PING = "/api/v1/ping/"
+FALLBACK_FLOOR = "/api/v1/villages/"
+BOOKINGS = "/api/v1/bookings/"
+BROWSE = "/api/v1/sessions/?available=true"
+CONTENTION_REQUESTS = 200
+SPREAD_REQUESTS = 1_000
+WARMUP_REQUESTS = 100
+WARMUP_SECONDS = 2.0
+RESULTS = ROOT / "bench" / "results"
+
+TARGETS = {"contention": 0.5, "spread": 0.25, "browse": 0.5}
+
+
+@dataclass
+class Measurement:
+    name: str
+    what: str
+    requests: int
+    seconds: float
+    rate: float
+    statuses: str
+    server_cpu_pct: float
+    postgres_cpu_pct: float
+    wrk_cpu_pct: float
+    machine_cpu_pct: float
+    clean: bool = True  # no socket errors, only the statuses the run expects
+    ratio: float | None = None
+    target: float | None = None
+    passed: bool | None = None
+    note: str = ""
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def _pct(seconds: float, wall: float) -> float:
+    return round(100 * seconds / wall, 1) if wall else 0.0
+
+
+def _measurement(name: str, what: str, result: WrkResult, expected: set[int]) -> Measurement:
+    return Measurement(
+        name=name,
+        what=what,
+        requests=result.responses,
+        seconds=round(result.elapsed, 3),
+        rate=round(result.rate, 1),
+        statuses=result.describe_statuses(),
+        server_cpu_pct=_pct(result.server_cpu, result.wall),
+        postgres_cpu_pct=_pct(result.postgres_cpu, result.wall),
+        wrk_cpu_pct=_pct(result.wrk_cpu, result.wall),
+        machine_cpu_pct=_pct(result.machine_cpu, result.wall),
+        clean=not result.socket_errors and set(result.statuses) <= expected,
+    )
+
+
+def _check_redis(url: str) -> redis.Redis:
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        keys = client.dbsize()
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"bench: Redis at {url} is not reachable ({exc}); start it or set BENCH_REDIS_URL."
+        ) from None
+    if keys:
+        raise SystemExit(
+            f"bench: Redis database {url} holds {keys} keys, and the benchmark flushes it when done.\n"
+            "  Point BENCH_REDIS_URL at an empty database, or empty this one if it is a leftover."
+        )
+    return client
+
+
+def _booking_outcome(session_ids: list[int]) -> dict:
+    """Seats as the database has them after a run: the counter, the bookings, the capacity."""
+    from django.db.models import Sum
+
+    from bookings.models import SEAT_HOLDING_STATUSES, Booking
+    from workshops.models import ClassSession
+
+    sessions = {s.pk: s for s in ClassSession.objects.filter(pk__in=session_ids)}
+    active = dict(
+        Booking.objects.filter(session_id__in=session_ids, status__in=SEAT_HOLDING_STATUSES)
+        .values("session_id")
+        .annotate(seats=Sum("seats"))
+        .values_list("session_id", "seats")
+    )
+    oversold = drifted = 0
+    for pk, session in sessions.items():
+        booked = active.get(pk, 0)
+        oversold += max(0, session.seats_taken - session.capacity, booked - session.capacity)
+        drifted += session.seats_taken != booked
+    return {
+        "capacity": sum(s.capacity for s in sessions.values()),
+        "seats_taken": sum(s.seats_taken for s in sessions.values()),
+        "booked_seats": sum(active.values()),
+        "oversold": oversold,
+        "counter_drift_sessions": drifted,
+    }
+
+
+def _floor_path(server: Gunicorn, stand_in: bool) -> tuple[str, str]:
+    status = get(server.base_url + PING)
+    if status == 200:
+        note = "stand-in ping (bench/urls.py)" if stand_in else ""
+        return PING, note
+    say(f"WARNING: GET {PING} answered {status}; the floor falls back to GET {FALLBACK_FLOOR}.")
+    say("         Ratios are then to a heavier floor than intended (they look better than they are).")
+    return FALLBACK_FLOOR, f"fallback: {PING} answered {status}"
+
+
+def measure(server: Gunicorn, data, args: argparse.Namespace) -> list[Measurement]:
+    tag = uuid.uuid4().hex[:8]
+    results: list[Measurement] = []
+
+    floor_path, floor_note = _floor_path(server, args.stand_in_ping)
+    say(f"\n[floor] GET {floor_path}: warm-up {WARMUP_SECONDS:g} s, then {args.seconds:g} s")
+    run_wrk(server, mode="get", path=floor_path, seconds=WARMUP_SECONDS, tag=tag + "w0")
+    floor = _measurement(
+        "floor",
+        f"GET {floor_path}",
+        run_wrk(server, mode="get", path=floor_path, seconds=args.seconds, tag=tag),
+        {200},
+    )
+    floor.note = floor_note if floor.clean else f"{floor_note} UNEXPECTED ANSWERS".strip()
+    results.append(floor)
+    say(f"        {floor.rate:.1f} req/s ({floor.statuses})")
+
+    say(f"\n[contention] {CONTENTION_REQUESTS} bookings of one {data.bench_capacity}-seat session")
+    run_wrk(
+        server,
+        mode="book",
+        path=BOOKINGS,
+        limit=WARMUP_REQUESTS,
+        sessions=data.warmup_sessions,
+        tag=tag + "w1",
+    )
+    raw = run_wrk(
+        server,
+        mode="book",
+        path=BOOKINGS,
+        limit=CONTENTION_REQUESTS,
+        sessions=[data.contention_session],
+        tag=tag + "c",
+    )
+    contention = _measurement("contention", f"POST {BOOKINGS}, 1 session", raw, {201, 409})
+    outcome = _booking_outcome([data.contention_session])
+    succeeded, rejected = raw.count(201), raw.codes.get("session_full", 0)
+    contention.note = (
+        f"succeeded {succeeded} / rejected {rejected} / oversold {outcome['oversold']}"
+        f" (counter {outcome['seats_taken']}, booked {outcome['booked_seats']},"
+        f" capacity {outcome['capacity']})"
+    )
+    results.append(contention)
+    say(f"        {contention.rate:.1f} req/s; {contention.note}")
+    outcome_ok = (
+        succeeded == data.bench_capacity
+        and rejected == CONTENTION_REQUESTS - data.bench_capacity
+        and outcome["oversold"] == 0
+        and outcome["counter_drift_sessions"] == 0
+    )
+    results.append(
+        Measurement(
+            name="oversold",
+            what="contention outcome in the database",
+            requests=CONTENTION_REQUESTS,
+            seconds=0,
+            rate=0,
+            statuses=raw.describe_statuses(),
+            server_cpu_pct=0,
+            postgres_cpu_pct=0,
+            wrk_cpu_pct=0,
+            machine_cpu_pct=0,
+            passed=outcome_ok,
+            note=f"{succeeded} / {rejected} / {outcome['oversold']} (must be "
+            f"{data.bench_capacity} / {CONTENTION_REQUESTS - data.bench_capacity} / 0)",
+        )
+    )
+
+    say(f"\n[spread] {SPREAD_REQUESTS} bookings over {len(data.spread_sessions)} sessions")
+    run_wrk(
+        server,
+        mode="book",
+        path=BOOKINGS,
+        limit=WARMUP_REQUESTS,
+        sessions=data.warmup_sessions,
+        tag=tag + "w2",
+    )
+    raw = run_wrk(
+        server,
+        mode="book",
+        path=BOOKINGS,
+        limit=SPREAD_REQUESTS,
+        sessions=data.spread_sessions,
+        tag=tag + "s",
+    )
+    spread = _measurement("spread", f"POST {BOOKINGS}, {len(data.spread_sessions)} sessions", raw, {201})
+    outcome = _booking_outcome(data.spread_sessions)
+    spread.note = (
+        f"succeeded {raw.count(201)} of {SPREAD_REQUESTS}; oversold {outcome['oversold']},"
+        f" counter drift in {outcome['counter_drift_sessions']} sessions"
+    )
+    spread_ok = raw.count(201) == SPREAD_REQUESTS and outcome["oversold"] == 0
+    results.append(spread)
+    say(f"        {spread.rate:.1f} req/s; {spread.note}")
+
+    say(f"\n[browse] GET {BROWSE}: warm-up {WARMUP_SECONDS:g} s, then {args.seconds:g} s")
+    run_wrk(server, mode="get", path=BROWSE, seconds=WARMUP_SECONDS, tag=tag + "w3")
+    raw = run_wrk(server, mode="get", path=BROWSE, seconds=args.seconds, tag=tag + "b")
+    browse = _measurement("browse", f"GET {BROWSE}", raw, {200})
+    browse.note = f"{data.sessions:,} sessions, {data.bookings:,} bookings; {raw.describe_statuses()}"
+    results.append(browse)
+    say(f"        {browse.rate:.1f} req/s ({browse.statuses})")
+
+    # For information (no target): the same list when no answer comes from the cache.
+    cold_seconds = max(args.seconds / 2, 1.0)
+    say(f"\n[browse-cold] the same GET with nocache=<n> added: {cold_seconds:g} s (no target)")
+    raw = run_wrk(server, mode="get", path=BROWSE, seconds=cold_seconds, tag=tag + "bc", bust=True)
+    cold = _measurement("browse-cold", f"GET {BROWSE}&nocache=<n>", raw, {200})
+    cold.note = "every request misses the list cache (computed from the database)"
+    results.append(cold)
+    say(f"        {cold.rate:.1f} req/s ({cold.statuses})")
+
+    for m in results:
+        if m.name == "browse-cold":
+            m.ratio = round(m.rate / floor.rate, 3) if floor.rate else 0.0
+        if m.name in TARGETS:
+            m.ratio = round(m.rate / floor.rate, 3) if floor.rate else 0.0
+            m.target = TARGETS[m.name]
+            # A run that answered with errors does not pass, whatever its speed.
+            m.passed = m.ratio >= m.target and m.clean
+    spread.passed = spread.passed and spread_ok
+    return results
+
+
+def report(results: list[Measurement]) -> bool:
+    say("\n" + "=" * 96)
+    say(
+        f"{'run':<11} {'requests':>8} {'seconds':>8} {'req/s':>8} {'ratio':>6} {'target':>7} {'result':>6}"
+        f"  {'server CPU':>10} {'wrk CPU':>7}"
+    )
+    for m in results:
+        if m.name == "oversold":
+            continue
+        ratio = "1.000" if m.name == "floor" else f"{m.ratio:.3f}"
+        target = f"≥ {m.target:g}" if m.target is not None else ""
+        verdict = "" if m.passed is None else ("PASS" if m.passed else "FAIL")
+        say(
+            f"{m.name:<11} {m.requests:>8} {m.seconds:>7.2f} {m.rate:>7.1f} {ratio:>6} {target:>7}"
+            f" {verdict:>6}        {m.server_cpu_pct:>5.0f}% {m.postgres_cpu_pct:>4.0f}%"
+            f" {m.wrk_cpu_pct:>3.0f}% {m.machine_cpu_pct:>4.0f}%"
+        )
+    oversold = next(m for m in results if m.name == "oversold")
+    say(f"{'oversold':<11} {oversold.note}  {'PASS' if oversold.passed else 'FAIL'}")
+    say("-" * 100)
+    for m in results:
+        if m.note and m.name != "oversold":
+            say(f"{m.name}: {m.note}")
+    say(
+        "CPU: % of one core over each run (2 cores = 200%): server = gunicorn master + workers,"
+        " pg = PostgreSQL, all = the whole machine (anything above server + pg + wrk is someone else)."
+    )
+    return all(m.passed for m in results if m.passed is not None)
+
+
+def _save(results: list[Measurement], data, floor_path_note: str, busy_before: float) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{stamp}.json"
+    payload = {
+        "date": stamp,
+        "cpus": os.cpu_count(),
+        "busy_before_pct": busy_before,
+        "data": {"sessions": data.sessions, "bookings": data.bookings, "lines": data.lines},
+        "floor": floor_path_note,
+        "results": [asdict(m) for m in results],
+    }
+    path.write_text(json.dumps(payload, indent=2))
+    return path
+
+
+def _machine_busy(seconds: float = 1.0) -> float:
+    """How busy the machine is before we start, in % of one core."""
+    before = machine_seconds()
+    time.sleep(seconds)
+    return 100 * (machine_seconds() - before) / seconds
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the floor and browse runs")
+    parser.add_argument(
+        "--stand-in-ping",
+        action="store_true",
+        help="serve a bench-only GET /api/v1/ping/ (bench/urls.py) while the project has none",
+    )
+    args = parser.parse_args(argv)
+
+    try:
+        wrk_path()
+    except WrkMissing as exc:
+        say(f"bench: {exc}")
+        return 2
+    redis_client = _check_redis(BENCH_REDIS_URL)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+    busy = _machine_busy()
+    if busy > 25:
+        say(f"WARNING: the machine is already {busy:.0f}% busy (of one core) before the benchmark starts;")
+        say("         other processes will take CPU from the server and lower every figure.")
+    pg = Server.from_env()
+    workdir = Path(tempfile.mkdtemp(prefix="canting-bench-"))
+    server: Gunicorn | None = None
+    started = time.monotonic()
+    ok = False
+    try:
+        say(f"bench: database {BENCH_DATABASE} on {pg.where} (dropped and created)")
+        env = {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": pg.recreate(),
+            "DATABASE_CONN_MAX_AGE": "600",
+            "REDIS_URL": BENCH_REDIS_URL,
+            "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "CANTING_VAR_DIR": str(workdir / "var"),
+        }
+        if args.stand_in_ping:
+            env["BENCH_STAND_IN_PING"] = "1"
+        os.environ.update(env)
+
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        from bench import data as bench_data
+
+        t = time.monotonic()
+        call_command("migrate", verbosity=0)
+        say(f"bench: migrated in {time.monotonic() - t:.1f} s")
+        t = time.monotonic()
+        data = bench_data.load()
+        mismatches = bench_data.counter_mismatches()
+        say(
+            f"bench: loaded {data.sessions:,} sessions, {data.bookings:,} bookings, {data.lines:,} lines"
+            f" in {time.monotonic() - t:.1f} s; counters consistent: {'yes' if not mismatches else 'NO'}"
+        )
+        if mismatches:
+            raise RuntimeError(f"{mismatches} sessions have seats_taken out of step with their bookings")
+        connections.close_all()
+
+        server = Gunicorn({**os.environ, **env}, workdir / "gunicorn.log")
+        server.start()
+        say(f"bench: gunicorn -w 2 on {server.base_url} (log {server.log_path})")
+        results = measure(server, data, args)
+        ok = report(results)
+        floor_note = results[0].what + (f" ({results[0].note})" if results[0].note else "")
+        saved = _save(results, data, floor_note, round(busy, 1))
+        verdict = "all targets PASS" if ok else "some target FAILED"
+        say(f"\nbench: {verdict}; results in {saved.relative_to(ROOT)}")
+        return 0 if ok else 1
+    except KeyboardInterrupt:
+        say("\nbench: interrupted")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - any failure: say why, then clean up
+        say(f"\nbench: failed: {exc}")
+        if server is not None:
+            say(f"--- gunicorn log (last lines) ---\n{server.log_tail()}")
+        return 2
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
+        if server is not None:
+            server.stop()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        try:
+            pg.drop()
+        except Exception as exc:  # noqa: BLE001 - report it and go on cleaning
+            say(f"bench: could not drop {BENCH_DATABASE}: {exc}")
+        try:
+            redis_client.flushdb()
+        except redis.RedisError as exc:
+            say(f"bench: could not flush {BENCH_REDIS_URL}: {exc}")
+        shutil.rmtree(workdir, ignore_errors=True)
+        say(f"bench: cleaned up ({time.monotonic() - started:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

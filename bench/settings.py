@@ -1,0 +1,26 @@
+"""Production settings as the benchmark serves them: plain HTTP on loopback, nothing else changed.
+
+bench/run.py sets DATABASE_URL (its own throw-away database), DATABASE_CONN_MAX_AGE
+(persistent connections, as in production) and REDIS_URL (a spare Redis database)
+before gunicorn imports this module.
+"""
+
+import os
+
+# Production refuses to start without a secret; the benchmark's server lives for a minute.
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from config.settings.production import *  # noqa: F403
+
+DEBUG = False
+# wrk speaks plain HTTP to gunicorn on loopback; there is no TLS proxy in front.
+SECURE_SSL_REDIRECT = False
+# The API has no throttles today; should default ones appear, they are off here.
+# (A view that names its own throttle_classes would need lifting too.) The limit
+# of 3 active holds per e-mail stays: the driver uses a new e-mail per request.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": [], "DEFAULT_THROTTLE_RATES": {}}  # noqa: F405
+
+if os.environ.get("BENCH_STAND_IN_PING") == "1":
+    # `--stand-in-ping`: a bench-only GET /api/v1/ping/ until the project has its own.
+    ROOT_URLCONF = "bench.urls"
