@@ -40,6 +40,8 @@ def booking_context(booking: Booking) -> dict:
         "village": workshop.village,
         "when": wib_range(session.starts_at, session.ends_at),
         "cancel_until": wib_datetime(cancel_until),
+        # Booked inside the window (say, on the morning of the class): no free cancellation at all.
+        "free_cancellation": cancel_until > booking.held_at,
         "cancellation_hours": batik_class.cancellation_hours,
         "total": rupiah(booking.total),
         "lines": [(line.quantity, line.label, rupiah(line.unit_price)) for line in booking.lines.all()],
