@@ -82,6 +82,8 @@ class WorkshopMembership(models.Model):
     )
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=8, choices=MembershipRole.choices)
+    # Owners get an e-mail for each new booking and cancellation unless they turn it off.
+    notify_bookings = models.BooleanField(_("e-mail me new bookings and cancellations"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,6 +142,17 @@ class BatikClass(models.Model):
     cancellation_hours = models.PositiveSmallIntegerField(
         _("free cancellation until (hours before start)"), default=24
     )
+    go_no_go_hours = models.PositiveSmallIntegerField(
+        _("go/no-go decision (hours before start)"),
+        default=24,
+        help_text=_("When the minimum number of participants is checked."),
+    )
+    max_seats_per_booking = models.PositiveSmallIntegerField(
+        _("maximum seats per booking"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: up to the maximum participants."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -167,6 +180,10 @@ class BatikClass(models.Model):
     @property
     def language_list(self) -> list[str]:
         return split_languages(self.languages)
+
+    @property
+    def seats_per_booking_limit(self) -> int:
+        return min(self.max_seats_per_booking or self.max_participants, self.max_participants)
 
 
 class PriceTier(models.Model):
@@ -227,6 +244,8 @@ class ClassSession(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, default="id")
     note = models.CharField(_("note"), max_length=255, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -255,3 +274,31 @@ class ClassSession(models.Model):
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
+
+
+class AuditEntry(models.Model):
+    """Who changed what in a workshop, and how it looked before and after.
+
+    Written by the services of every host action on a session, a class or a
+    booking; owners and coordinators read it.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=32)
+    target_id = models.CharField(_("target"), max_length=64)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workshop", "-created_at"], name="audit_workshop_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}"

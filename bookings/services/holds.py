@@ -87,7 +87,7 @@ def _priced_lines(session: ClassSession, lines: list[LineRequest]) -> list[Booki
             )
         quantities[line.tier_id] += line.quantity
     seats = sum(quantities.values())
-    limit = session.batik_class.max_participants
+    limit = session.batik_class.seats_per_booking_limit
     if seats > limit:
         message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
         raise InvalidBooking(message, fields={"lines": [message]})
