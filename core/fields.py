@@ -42,7 +42,8 @@ class LanguagesField(models.CharField):
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("default", "id")
         kwargs.setdefault("validators", [validate_language_list])
-        kwargs.setdefault("help_text", _("Comma-separated codes: %s") % ", ".join(SPOKEN_LANGUAGE_CODES))
+        # Lazy all the way: a plain % here would freeze whichever language is active at import.
+        kwargs.setdefault("help_text", format_lazy(_("Comma-separated codes: {}"), ", ".join(SPOKEN_LANGUAGE_CODES)))
         super().__init__(*args, **kwargs)
 
 
