@@ -43,7 +43,8 @@ class LanguagesField(models.CharField):
         kwargs.setdefault("default", "id")
         kwargs.setdefault("validators", [validate_language_list])
         # Lazy all the way: a plain % here would freeze whichever language is active at import.
-        kwargs.setdefault("help_text", format_lazy(_("Comma-separated codes: {}"), ", ".join(SPOKEN_LANGUAGE_CODES)))
+        codes = ", ".join(SPOKEN_LANGUAGE_CODES)
+        kwargs.setdefault("help_text", format_lazy(_("Comma-separated codes: {}"), codes))
         super().__init__(*args, **kwargs)
 
 
