@@ -19,18 +19,6 @@ def process_seconds(pids: list[int]) -> float:
     return ticks / CLOCK_TICKS
 
 
-def pids_named(name: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def machine_seconds() -> float:
     """Busy CPU seconds of the whole machine, all cores, since boot."""
     fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
@@ -38,11 +26,35 @@ def machine_seconds() -> float:
     return (sum(fields) - idle) / CLOCK_TICKS
 
 
+def all_processes() -> dict[int, tuple[str, int]]:
+    """pid → (command name, CPU ticks so far) of every process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        head, tail = stat.rsplit(")", 1)
+        fields = tail.split()
+        found[int(entry.name)] = (head.split("(", 1)[1], int(fields[11]) + int(fields[12]))
+    return found
+
+
 @dataclass
 class Snapshot:
-    postgres: float
+    processes: dict[int, tuple[str, int]]
     machine_busy: float
 
     @classmethod
     def take(cls) -> "Snapshot":
-        return cls(postgres=process_seconds(pids_named("postgres")), machine_busy=machine_seconds())
+        return cls(processes=all_processes(), machine_busy=machine_seconds())
+
+    def seconds_since(self, earlier: "Snapshot") -> dict[int, tuple[str, float]]:
+        """pid → (name, CPU seconds used between the two snapshots), for processes alive at both."""
+        used = {}
+        for pid, (name, ticks) in self.processes.items():
+            if pid in earlier.processes:
+                used[pid] = (name, (ticks - earlier.processes[pid][1]) / CLOCK_TICKS)
+        return used

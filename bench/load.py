@@ -41,6 +41,7 @@ class WrkResult:
     server_cpu: float = 0.0
     postgres_cpu: float = 0.0
     machine_cpu: float = 0.0  # every process, in core-seconds
+    others: list[tuple[str, float]] = field(default_factory=list)  # the busiest other processes
     wall: float = 0.0
 
     @property
@@ -134,8 +135,15 @@ def run_wrk(
         result.wrk_cpu = usage.ru_utime + usage.ru_stime
         result.server_cpu = server.cpu_seconds() - cpu_before
         after = Snapshot.take()
-        result.postgres_cpu = after.postgres - before.postgres
         result.machine_cpu = after.machine_busy - before.machine_busy
+        ours = {server.process.pid, *server.worker_pids(), process.pid}
+        others = []
+        for pid, (name, seconds) in after.seconds_since(before).items():
+            if name == "postgres":
+                result.postgres_cpu += seconds
+            elif pid not in ours and seconds > 0:
+                others.append((f"{name}[{pid}]", seconds))
+        result.others = sorted(others, key=lambda item: -item[1])[:3]
         out.seek(0)
         output = out.read().decode(errors="replace")
     if process.returncode != 0 or "BENCH responses" not in output:

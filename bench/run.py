@@ -1,4 +1,4 @@
-"""`make bench`: Canting under load, on this machine, in one run of about two minutes.
+"""`make bench`: Canting under load, on this machine, in one run of about a minute.
 
 1. A fresh PostgreSQL database `canting_bench` (on DATABASE_URL's server, else
    127.0.0.1:5432 as postgres), migrated and filled (bench/data.py).
@@ -8,6 +8,7 @@
    contention  200 bookings of one 20-seat session: 20 succeed, 180 are refused, none oversold
    spread      1,000 bookings over 50 sessions of 20 seats: all succeed
    browse      GET /api/v1/sessions/?available=true over 20,000 sessions / 200,000 bookings
+   browse-cold the same list with a query parameter that misses the list cache (no target)
 4. Each rate as a ratio to the floor, against its target; PASS or FAIL.
 
 Exit status: 0 every target passed, 1 some target failed, 2 the benchmark could not run.
@@ -60,6 +61,7 @@ class Measurement:
     postgres_cpu_pct: float
     wrk_cpu_pct: float
     machine_cpu_pct: float
+    others: str = ""  # other processes that took CPU during the run
     clean: bool = True  # no socket errors, only the statuses the run expects
     ratio: float | None = None
     target: float | None = None
@@ -87,6 +89,11 @@ def _measurement(name: str, what: str, result: WrkResult, expected: set[int]) ->
         postgres_cpu_pct=_pct(result.postgres_cpu, result.wall),
         wrk_cpu_pct=_pct(result.wrk_cpu, result.wall),
         machine_cpu_pct=_pct(result.machine_cpu, result.wall),
+        others=", ".join(
+            f"{name} {_pct(seconds, result.wall):.0f}%"
+            for name, seconds in result.others
+            if _pct(seconds, result.wall) >= 5
+        ),
         clean=not result.socket_errors and set(result.statuses) <= expected,
     )
 
@@ -135,11 +142,10 @@ def _booking_outcome(session_ids: list[int]) -> dict:
     }
 
 
-def _floor_path(server: Gunicorn, stand_in: bool) -> tuple[str, str]:
+def _floor_path(server: Gunicorn) -> tuple[str, str]:
     status = get(server.base_url + PING)
     if status == 200:
-        note = "stand-in ping (bench/urls.py)" if stand_in else ""
-        return PING, note
+        return PING, ""
     say(f"WARNING: GET {PING} answered {status}; the floor falls back to GET {FALLBACK_FLOOR}.")
     say("         Ratios are then to a heavier floor than intended (they look better than they are).")
     return FALLBACK_FLOOR, f"fallback: {PING} answered {status}"
@@ -149,7 +155,7 @@ def measure(server: Gunicorn, data, args: argparse.Namespace) -> list[Measuremen
     tag = uuid.uuid4().hex[:8]
     results: list[Measurement] = []
 
-    floor_path, floor_note = _floor_path(server, args.stand_in_ping)
+    floor_path, floor_note = _floor_path(server)
     say(f"\n[floor] GET {floor_path}: warm-up {WARMUP_SECONDS:g} s, then {args.seconds:g} s")
     run_wrk(server, mode="get", path=floor_path, seconds=WARMUP_SECONDS, tag=tag + "w0")
     floor = _measurement(
@@ -270,10 +276,10 @@ def measure(server: Gunicorn, data, args: argparse.Namespace) -> list[Measuremen
 
 
 def report(results: list[Measurement]) -> bool:
-    say("\n" + "=" * 96)
+    say("\n" + "=" * 100)
     say(
-        f"{'run':<11} {'requests':>8} {'seconds':>8} {'req/s':>8} {'ratio':>6} {'target':>7} {'result':>6}"
-        f"  {'server CPU':>10} {'wrk CPU':>7}"
+        f"{'run':<11} {'requests':>8} {'seconds':>7} {'req/s':>7} {'ratio':>6} {'target':>7} {'result':>6}"
+        f"   CPU: {'server':>6} {'pg':>5} {'wrk':>4} {'all':>5}"
     )
     for m in results:
         if m.name == "oversold":
@@ -292,6 +298,9 @@ def report(results: list[Measurement]) -> bool:
     for m in results:
         if m.note and m.name != "oversold":
             say(f"{m.name}: {m.note}")
+    for m in results:
+        if m.others:
+            say(f"{m.name}: other processes took CPU: {m.others}")
     say(
         "CPU: % of one core over each run (2 cores = 200%): server = gunicorn master + workers,"
         " pg = PostgreSQL, all = the whole machine (anything above server + pg + wrk is someone else)."
@@ -329,11 +338,6 @@ def _interrupt(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the floor and browse runs")
-    parser.add_argument(
-        "--stand-in-ping",
-        action="store_true",
-        help="serve a bench-only GET /api/v1/ping/ (bench/urls.py) while the project has none",
-    )
     args = parser.parse_args(argv)
 
     try:
@@ -365,8 +369,6 @@ def main(argv: list[str] | None = None) -> int:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "CANTING_VAR_DIR": str(workdir / "var"),
         }
-        if args.stand_in_ping:
-            env["BENCH_STAND_IN_PING"] = "1"
         os.environ.update(env)
 
         import django

@@ -20,7 +20,3 @@ SECURE_SSL_REDIRECT = False
 # (A view that names its own throttle_classes would need lifting too.) The limit
 # of 3 active holds per e-mail stays: the driver uses a new e-mail per request.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": [], "DEFAULT_THROTTLE_RATES": {}}  # noqa: F405
-
-if os.environ.get("BENCH_STAND_IN_PING") == "1":
-    # `--stand-in-ping`: a bench-only GET /api/v1/ping/ until the project has its own.
-    ROOT_URLCONF = "bench.urls"

@@ -42,11 +42,22 @@ class BookingAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "booking", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["kind", "booking", "recipient_email", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["booking__code"]
+    search_fields = ["booking__code", "recipient_email"]
     list_select_related = ["booking"]
-    readonly_fields = ["kind", "booking", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = [
+        "kind",
+        "booking",
+        "recipient_email",
+        "language",
+        "payload",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -79,3 +79,51 @@ class IdempotencyKeyReused(DomainError):
 class IdempotencyInFlight(Conflict):
     code = "idempotency_in_flight"
     default_message = _("A request with this Idempotency-Key is still being processed. Retry shortly.")
+
+
+class SessionNotCancellable(Conflict):
+    code = "session_not_cancellable"
+    default_message = _("Only a scheduled session that has not started can be cancelled.")
+
+
+class SessionNotReschedulable(Conflict):
+    code = "session_not_reschedulable"
+    default_message = _("Only a scheduled session that has not started can be rescheduled.")
+
+
+class TargetSessionFull(Conflict):
+    code = "target_session_full"
+    default_message = _("The other session does not have room for every booking of this one.")
+
+
+class TargetSessionInvalid(Conflict):
+    code = "target_session_invalid"
+    default_message = _("Bookings can only move to another scheduled, future session of the same class.")
+
+
+class BookingNotCheckable(Conflict):
+    code = "booking_not_checkable"
+
+    def __init__(self, *, current: str) -> None:
+        from bookings.models import BookingStatus
+
+        super().__init__(
+            _("This booking is %(status)s and cannot be checked in.")
+            % {"status": BookingStatus(current).label},
+            fields={"status": [current]},
+        )
+
+
+class CheckInNotOpen(Conflict):
+    code = "check_in_not_open"
+    default_message = _("Check-in opens on the day of the session (WIB).")
+
+
+class CheckInUndoClosed(Conflict):
+    code = "check_in_undo_closed"
+    default_message = _("A check-in can only be undone on the day of the session (WIB).")
+
+
+class SessionNotOver(Conflict):
+    code = "session_not_over"
+    default_message = _("No-shows can only be marked after the session has ended.")

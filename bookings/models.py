@@ -45,6 +45,19 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    no_show_at = models.DateTimeField(_("marked no-show at"), null=True, blank=True)
+    # The host moved the session: the guest may now cancel for free until it starts,
+    # whatever the class's cancellation window says.
+    free_cancel_until_start = models.BooleanField(_("free cancellation until the start"), default=False)
     # The guest's manage link is HMAC(secret, code + nonce): nothing in the
     # database alone can open a booking.
     manage_nonce = models.CharField(max_length=32)
@@ -144,6 +157,14 @@ class MessageKind(models.TextChoices):
     BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
     BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
     HOLD_EXPIRED = "hold_expired", _("Hold expired")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled by the workshop")
+    SESSION_RESCHEDULED = "session_rescheduled", _("Session rescheduled by the workshop")
+    HOST_NEW_BOOKING = "host_new_booking", _("New booking (to the workshop's owners)")
+    HOST_BOOKING_CANCELLED = "host_booking_cancelled", _("Booking cancelled (to the workshop's owners)")
+
+
+# Messages to the workshop's owners rather than to the guest.
+HOST_MESSAGE_KINDS = (MessageKind.HOST_NEW_BOOKING, MessageKind.HOST_BOOKING_CANCELLED)
 
 
 class OutboxMessage(models.Model):
@@ -155,6 +176,12 @@ class OutboxMessage(models.Model):
 
     kind = models.CharField(max_length=32, choices=MessageKind.choices)
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    # Set for a message to someone other than the guest (a workshop owner); empty: the booking's contact.
+    recipient_email = models.EmailField(null=True, blank=True)
+    language = models.CharField(max_length=8, null=True, blank=True)
+    # What the message must say that the database will no longer know at delivery
+    # (a rescheduled session's old time).
+    payload = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -39,4 +39,10 @@ app.conf.beat_schedule = {
         "task": "bookings.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Recurring schedule rules keep 12 weeks of sessions ahead (CELERY_TIMEZONE is WIB).
+    "extend-schedules": {
+        "task": "workshops.tasks.extend_schedules",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"expires": 6 * 3600},
+    },
 }

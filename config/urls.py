@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("tourism.api.urls")),
     path("", include("workshops.api.urls")),
     path("", include("bookings.api.urls")),
+    path("host/", include("workshops.api.host_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("bookings.urls")),
+    path("", include("config.web_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,6 +1,6 @@
 """factory_boy factories for the catalogue; each builds a valid, published object."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.utils import timezone
@@ -10,8 +10,10 @@ from tourism.models import Village
 from workshops.models import (
     BatikClass,
     ClassSession,
+    ClosedDay,
     MembershipRole,
     PriceTier,
+    ScheduleRule,
     Technique,
     Workshop,
     WorkshopMembership,
@@ -109,3 +111,25 @@ class ClassSessionFactory(factory.django.DjangoModelFactory):
     capacity = 10
     seats_taken = 0
     language = "id"
+
+
+class ClosedDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosedDay
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    date_from = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    date_to = factory.SelfAttribute("date_from")
+    reason = "Cap Go Meh"
+
+
+class ScheduleRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduleRule
+
+    batik_class = factory.SubFactory(BatikClassFactory)
+    weekday_mask = 1  # Mondays
+    start_time = time(9, 0)
+    capacity = 8
+    language = "id"
+    valid_from = factory.LazyFunction(timezone.localdate)

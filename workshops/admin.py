@@ -1,7 +1,16 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from workshops.models import BatikClass, ClassSession, PriceTier, Workshop, WorkshopMembership
+from workshops.models import (
+    BatikClass,
+    ClassSession,
+    ClosedDay,
+    Invitation,
+    PriceTier,
+    ScheduleRule,
+    Workshop,
+    WorkshopMembership,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,3 +62,37 @@ class ClassSessionAdmin(admin.ModelAdmin):
     list_select_related = ["batik_class__workshop"]
     # The seat counter belongs to the bookings services; the admin must not move it.
     readonly_fields = ["seats_taken"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Coordinators look; hosts change these through the host API, whose services audit them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScheduleRule)
+class ScheduleRuleAdmin(ReadOnlyAdmin):
+    list_display = ["batik_class", "weekday_mask", "start_time", "capacity", "valid_from", "valid_until"]
+    list_filter = ["is_active", "batik_class__workshop"]
+    search_fields = ["batik_class__title", "batik_class__workshop__name"]
+    list_select_related = ["batik_class"]
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(ReadOnlyAdmin):
+    list_display = ["workshop", "date_from", "date_to", "reason"]
+    list_filter = ["workshop__village"]
+    search_fields = ["workshop__name", "reason"]
+    list_select_related = ["workshop"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "workshop", "role", "created_at", "expires_at", "accepted_at"]
+    search_fields = ["email", "workshop__name"]
+    list_select_related = ["workshop"]
+    exclude = ["token_hash"]

@@ -246,6 +246,15 @@ class ClassSession(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The recurring rule that made this session, if any (kept when the rule goes).
+    rule = models.ForeignKey(
+        "workshops.ScheduleRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("schedule rule"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -266,6 +275,12 @@ class ClassSession(models.Model):
                 name="session_seats_within_capacity",
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            # Two materialisations of one rule racing (save and beat) cannot double a session.
+            models.UniqueConstraint(
+                fields=["rule", "starts_at"],
+                condition=Q(rule__isnull=False),
+                name="session_unique_rule_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,3 +317,113 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+class ScheduleRule(models.Model):
+    """A weekly pattern of one class that keeps sessions scheduled for a rolling horizon.
+
+    Weekdays are a bitmask, Monday = 1 << 0 … Sunday = 1 << 6; the start time is
+    a wall-clock time in WIB.
+    """
+
+    batik_class = models.ForeignKey(BatikClass, on_delete=models.CASCADE, related_name="schedule_rules")
+    weekday_mask = models.PositiveSmallIntegerField(_("weekdays"))
+    start_time = models.TimeField(_("start time (WIB)"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(15), MaxValueValidator(24 * 60)],
+        help_text=_("Empty: the class's duration."),
+    )
+    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    language = models.CharField(_("language"), max_length=8, default="id")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # The last WIB date sessions were made for; the daily task extends it.
+    materialised_until = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("schedule rule")
+        verbose_name_plural = _("schedule rules")
+        ordering = ["batik_class_id", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday_mask__gte=1) & Q(weekday_mask__lte=127), name="rule_weekdays_valid"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="rule_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="rule_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batik_class} · {self.start_time:%H:%M}"
+
+    @property
+    def weekdays(self) -> list[int]:
+        """ISO weekdays (1 = Monday … 7 = Sunday)."""
+        return [day for day in range(1, 8) if self.weekday_mask & (1 << (day - 1))]
+
+
+def weekday_mask(weekdays: list[int]) -> int:
+    """ISO weekdays (1 = Monday) → the bitmask ScheduleRule stores."""
+    mask = 0
+    for day in weekdays:
+        mask |= 1 << (day - 1)
+    return mask
+
+
+class ClosedDay(models.Model):
+    """Dates a workshop does not teach (Imlek, Cap Go Meh, Idul Fitri, a family event)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="closed_days")
+    date_from = models.DateField(_("from (WIB date)"))
+    date_to = models.DateField(_("until (WIB date, inclusive)"))
+    reason = models.CharField(_("reason"), max_length=160, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["date_from", "id"]
+        indexes = [models.Index(fields=["workshop", "date_from"], name="closed_workshop_from_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="closed_day_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.date_from}–{self.date_to}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a workshop, accepted by the account with that e-mail.
+
+    Only a hash of the token is stored: a copy of the database cannot accept it.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=8, choices=MembershipRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.workshop} ({self.role})"

@@ -5,11 +5,13 @@ did not exist; a signed-in tourist asking for the host API gets a 403.
 """
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from core.errors import NotFound
 from core.models import User
-from workshops.models import MembershipRole, Workshop, WorkshopMembership
+from workshops.errors import OwnerRequired
+from workshops.models import BatikClass, ClassSession, MembershipRole, Workshop, WorkshopMembership
 
 COORDINATORS_GROUP = "coordinators"
 
@@ -54,7 +56,7 @@ OWNER_ONLY = (MembershipRole.OWNER,)
 class IsHost(BasePermission):
     """Signed in and a member of at least one workshop; a tourist gets 403 on the host API."""
 
-    message = "Only workshop hosts can use this."
+    message = _("Only workshop hosts can use this.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -62,7 +64,65 @@ class IsHost(BasePermission):
 
 
 class IsCoordinator(BasePermission):
-    message = "Only programme coordinators can see reports."
+    message = _("Only programme coordinators can see reports.")
 
     def has_permission(self, request, view) -> bool:
         return is_coordinator(request.user)
+
+
+class IsHostOrCoordinator(BasePermission):
+    """Hosts, and coordinators who read every workshop (the audit log)."""
+
+    message = _("Only workshop hosts and programme coordinators can use this.")
+
+    def has_permission(self, request, view) -> bool:
+        return IsHost().has_permission(request, view) or is_coordinator(request.user)
+
+
+def require_owner(user: User, workshop: Workshop) -> None:
+    """A staff member of `workshop` asking for an owner's action gets a 403 `owner_required`."""
+    if role_in(user, workshop) != MembershipRole.OWNER:
+        raise OwnerRequired()
+
+
+def workshop_for_owner(user: User, workshop_slug: str) -> Workshop:
+    """The workshop if `user` owns it; 404 for strangers, 403 for its staff."""
+    workshop = workshop_for_member(user, workshop_slug)
+    require_owner(user, workshop)
+    return workshop
+
+
+def workshop_for_reader(user: User, workshop_slug: str, *, owners_only: bool = False) -> Workshop:
+    """Like workshop_for_member, but coordinators may read any workshop."""
+    if is_coordinator(user):
+        workshop = Workshop.objects.filter(slug=workshop_slug).first()
+        if workshop is None:
+            raise NotFound()
+        return workshop
+    return (
+        workshop_for_owner(user, workshop_slug) if owners_only else workshop_for_member(user, workshop_slug)
+    )
+
+
+def class_for_member(user: User, class_slug: str) -> BatikClass:
+    """A class of one of the caller's workshops, else NotFound."""
+    batik_class = (
+        BatikClass.objects.select_related("workshop")
+        .filter(slug=class_slug, workshop__in=member_workshops(user))
+        .first()
+    )
+    if batik_class is None:
+        raise NotFound()
+    return batik_class
+
+
+def session_for_member(user: User, session_id: int) -> ClassSession:
+    """A session of one of the caller's workshops, else NotFound."""
+    session = (
+        ClassSession.objects.select_related("batik_class__workshop")
+        .filter(pk=session_id, batik_class__workshop__in=member_workshops(user))
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    return session

@@ -1,10 +1,21 @@
-"""Reads of workshops, classes and sessions for the public catalogue."""
+"""Reads of workshops, classes and sessions: the public catalogue, then the host side."""
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from core.queries import SubqueryCount
 from tourism.models import Village
-from workshops.models import BatikClass, ClassSession, PriceTier, Workshop
+from workshops.models import (
+    AuditEntry,
+    BatikClass,
+    ClassSession,
+    ClosedDay,
+    Invitation,
+    PriceTier,
+    ScheduleRule,
+    Workshop,
+    WorkshopMembership,
+)
+from workshops.permissions import member_workshops
 
 
 def upcoming_sessions() -> QuerySet[ClassSession]:
@@ -54,3 +65,69 @@ def session_list() -> QuerySet[ClassSession]:
         .annotate(price_from=_lowest_price("batik_class"))
         .order_by("starts_at", "id")
     )
+
+
+# --- The host side: everything filtered to the caller's workshops -------------
+
+
+def host_workshops(user) -> QuerySet[Workshop]:
+    """The caller's workshops, each with the caller's role in it."""
+    role = WorkshopMembership.objects.filter(workshop=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Workshop.objects.filter(memberships__user=user)
+        .select_related("village")
+        .annotate(my_role=Subquery(role))
+        .order_by("name", "id")
+    )
+
+
+def host_classes(workshop: Workshop) -> QuerySet[BatikClass]:
+    return (
+        BatikClass.objects.filter(workshop=workshop)
+        .select_related("workshop")
+        .prefetch_related(Prefetch("price_tiers", queryset=PriceTier.objects.order_by("position", "id")))
+        .order_by("title", "id")
+    )
+
+
+def host_sessions(user) -> QuerySet[ClassSession]:
+    """Sessions of every workshop the caller is a member of, for the host's calendar."""
+    return (
+        ClassSession.objects.filter(batik_class__workshop__in=member_workshops(user))
+        .select_related("batik_class__workshop")
+        .order_by("starts_at", "id")
+    )
+
+
+def host_rules(batik_class: BatikClass) -> QuerySet[ScheduleRule]:
+    return ScheduleRule.objects.filter(batik_class=batik_class).select_related("batik_class").order_by("pk")
+
+
+def host_rule(user, rule_id: int) -> ScheduleRule | None:
+    return (
+        ScheduleRule.objects.select_related("batik_class__workshop")
+        .filter(pk=rule_id, batik_class__workshop__in=member_workshops(user))
+        .first()
+    )
+
+
+def workshop_members(workshop: Workshop) -> QuerySet[WorkshopMembership]:
+    return (
+        WorkshopMembership.objects.filter(workshop=workshop)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+
+
+def pending_invitations(workshop: Workshop) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(workshop=workshop, accepted_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def workshop_closed_days(workshop: Workshop) -> QuerySet[ClosedDay]:
+    return ClosedDay.objects.filter(workshop=workshop).order_by("date_from", "id")
+
+
+def workshop_audit(workshop: Workshop) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(workshop=workshop).select_related("actor").order_by("-created_at", "-id")

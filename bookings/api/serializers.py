@@ -122,10 +122,9 @@ class BookingOutput(serializers.ModelSerializer):
         return {"name": booking.contact_name, "email": booking.contact_email, "phone": booking.contact_phone}
 
     def get_cancellable_until(self, booking: Booking) -> str | None:
-        from datetime import timedelta
+        from bookings.services.holds import booking_free_cancel_deadline
 
-        deadline = booking.session.starts_at - timedelta(hours=booking.session.batik_class.cancellation_hours)
-        return serializers.DateTimeField().to_representation(deadline)
+        return serializers.DateTimeField().to_representation(booking_free_cancel_deadline(booking))
 
     def get_links(self, booking: Booking) -> dict:
         return {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.api import views
+from bookings.api import host, reports, views
 
 urlpatterns = [
     path("bookings/", views.BookingListCreate.as_view(), name="booking-list"),
@@ -9,4 +9,14 @@ urlpatterns = [
     path("bookings/<str:code>/cancel/", views.BookingCancel.as_view(), name="booking-cancel"),
     path("bookings/<str:code>/calendar.ics", views.BookingCalendar.as_view(), name="booking-calendar"),
     path("bookings/<str:code>/qr.svg", views.BookingQr.as_view(), name="booking-qr"),
+    path("host/sessions/<int:pk>/cancel/", host.SessionCancel.as_view(), name="host-session-cancel"),
+    path(
+        "host/sessions/<int:pk>/reschedule/", host.SessionReschedule.as_view(), name="host-session-reschedule"
+    ),
+    path("host/sessions/<int:pk>/roster/", host.SessionRoster.as_view(), name="host-session-roster"),
+    path("host/sessions/<int:pk>/no-shows/", host.SessionNoShows.as_view(), name="host-session-no-shows"),
+    path("host/check-in/", host.CheckIn.as_view(), name="host-check-in"),
+    path("host/check-in/undo/", host.CheckInUndo.as_view(), name="host-check-in-undo"),
+    path("host/notifications/", host.Notifications.as_view(), name="host-notifications"),
+    path("reports/monthly/", reports.MonthlyReport.as_view(), name="report-monthly"),
 ]

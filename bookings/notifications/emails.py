@@ -1,6 +1,6 @@
 """The e-mails a booking causes, rendered in the booking's language with times in WIB."""
 
-from datetime import timedelta
+from datetime import datetime
 from email.mime.image import MIMEImage
 
 from django.conf import settings
@@ -14,12 +14,17 @@ from bookings.codes import manage_token
 from bookings.models import Booking, MessageKind, OutboxMessage
 from bookings.notifications.calendar import booking_ics
 from bookings.notifications.qr import booking_qr_png
+from bookings.services.holds import booking_free_cancel_deadline
 from core.formatting import map_link, rupiah, wib_datetime, wib_range
 
 SUBJECTS = {
     MessageKind.BOOKING_CONFIRMED: lambda: _("Your batik class is booked: %(code)s"),
     MessageKind.BOOKING_CANCELLED: lambda: _("Booking cancelled: %(code)s"),
     MessageKind.HOLD_EXPIRED: lambda: _("Your held seats were released: %(code)s"),
+    MessageKind.SESSION_CANCELLED: lambda: _("Your batik class was cancelled by the workshop: %(code)s"),
+    MessageKind.SESSION_RESCHEDULED: lambda: _("Your batik class has a new time: %(code)s"),
+    MessageKind.HOST_NEW_BOOKING: lambda: _("New booking %(code)s: %(seats)s seats, %(when)s"),
+    MessageKind.HOST_BOOKING_CANCELLED: lambda: _("Booking cancelled %(code)s: %(seats)s seats, %(when)s"),
 }
 
 
@@ -32,7 +37,7 @@ def booking_context(booking: Booking) -> dict:
     session = booking.session
     batik_class = session.batik_class
     workshop = batik_class.workshop
-    cancel_until = session.starts_at - timedelta(hours=batik_class.cancellation_hours)
+    cancel_until = booking_free_cancel_deadline(booking)
     return {
         "booking": booking,
         "batik_class": batik_class,
@@ -41,7 +46,7 @@ def booking_context(booking: Booking) -> dict:
         "when": wib_range(session.starts_at, session.ends_at),
         "cancel_until": wib_datetime(cancel_until),
         # Booked inside the window (say, on the morning of the class): no free cancellation at all.
-        "free_cancellation": cancel_until > booking.held_at,
+        "free_cancellation": booking.free_cancel_until_start or cancel_until > booking.held_at,
         "cancellation_hours": batik_class.cancellation_hours,
         "total": rupiah(booking.total),
         "lines": [(line.quantity, line.label, rupiah(line.unit_price)) for line in booking.lines.all()],
@@ -55,16 +60,31 @@ def booking_context(booking: Booking) -> dict:
     }
 
 
-def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The e-mail for one outbox message, ready to send."""
+def message_context(message: OutboxMessage) -> dict:
+    """What the template of this message needs beyond the booking itself."""
     booking = message.booking
-    with translation.override(booking.language):
-        context = booking_context(booking)
+    context = booking_context(booking)
+    payload = message.payload or {}
+    if "old_starts_at" in payload:
+        context["old_when"] = wib_range(
+            datetime.fromisoformat(payload["old_starts_at"]), datetime.fromisoformat(payload["old_ends_at"])
+        )
+    context["cancel_reason"] = booking.session.cancel_reason
+    context["roster_url"] = f"{settings.CANTING_SITE_URL}/api/v1/host/sessions/{booking.session_id}/roster/"
+    return context
+
+
+def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail for one outbox message, ready to send: to the guest, or to the recipient it names."""
+    booking = message.booking
+    with translation.override(message.language or booking.language):
+        context = message_context(message)
         template = f"bookings/email/{message.kind}"
         email = EmailMultiAlternatives(
-            subject=SUBJECTS[message.kind]() % {"code": booking.code},
+            subject=SUBJECTS[message.kind]()
+            % {"code": booking.code, "seats": booking.seats, "when": context["when"]},
             body=render_to_string(f"{template}.txt", context),
-            to=[booking.contact_email],
+            to=[message.recipient_email or booking.contact_email],
             headers={"X-Canting-Booking": booking.code},
         )
         email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

@@ -23,6 +23,7 @@ from bookings.errors import (
 )
 from bookings.models import Booking, BookingLine, BookingStatus, HolderLock, MessageKind
 from bookings.services.capacity import seats_release, seats_take
+from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
 from core.cache import catalogue_changed
 from core.models import User
@@ -188,7 +189,22 @@ def booking_hold(
 
 
 def _locked(booking_id: int) -> Booking:
-    return Booking.objects.select_for_update().select_related("session__batik_class").get(pk=booking_id)
+    """The booking, row-locked after its session's row.
+
+    Session first, then booking: the order a host's action on a whole session
+    (cancel, reschedule) takes, so a guest confirming or cancelling at that moment
+    waits instead of deadlocking. A booking moved meanwhile is locked again.
+    """
+    while True:
+        session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).get()
+        ClassSession.objects.select_for_update().filter(pk=session_id).values_list("pk").get()
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session__batik_class")
+            .get(pk=booking_id)
+        )
+        if booking.session_id == session_id:
+            return booking
 
 
 def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
@@ -209,6 +225,12 @@ def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
             )
             if notify:
                 outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
+                owners_notify(
+                    booking=locked,
+                    workshop_id=locked.session.batik_class.workshop_id,
+                    kind=MessageKind.HOST_NEW_BOOKING,
+                    now=now,
+                )
     if expired:
         holds_expire(now=now, session_id=locked.session_id)
         raise HoldExpired()
@@ -216,11 +238,20 @@ def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
     return locked
 
 
+def booking_free_cancel_deadline(booking: Booking) -> datetime:
+    """Until when a guest may cancel for free: the class's window, or the start of a moved session."""
+    if booking.free_cancel_until_start:
+        return booking.session.starts_at
+    return booking.session.starts_at - timedelta(hours=booking.session.batik_class.cancellation_hours)
+
+
 def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
     """Cancel a held or confirmed booking and give its seats back.
 
     A tourist may cancel a confirmed booking for free until the class's
-    cancellation window closes; a held booking can always be let go.
+    cancellation window closes (until the start, if the host moved the session);
+    a held booking can always be let go. The workshop's owners hear of a
+    confirmed booking the tourist cancelled.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -228,13 +259,22 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
         if locked.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
             raise InvalidTransition(current=locked.status, action=_("cancelled"))
         hours = locked.session.batik_class.cancellation_hours
-        deadline = locked.session.starts_at - timedelta(hours=hours)
+        deadline = booking_free_cancel_deadline(locked)
         if locked.status == BookingStatus.CONFIRMED and not by_host and now > deadline:
+            if locked.free_cancel_until_start:
+                raise SessionStarted()
             raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
         Booking.objects.filter(pk=locked.pk).update(status=BookingStatus.CANCELLED, cancelled_at=now)
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
         transaction.on_commit(catalogue_changed)
         outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
+        if locked.status == BookingStatus.CONFIRMED and not by_host:
+            owners_notify(
+                booking=locked,
+                workshop_id=locked.session.batik_class.workshop_id,
+                kind=MessageKind.HOST_BOOKING_CANCELLED,
+                now=now,
+            )
     locked.refresh_from_db()
     return locked
 

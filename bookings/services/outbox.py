@@ -24,11 +24,22 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 REPUBLISH_AFTER = timedelta(seconds=60)
 
 
-def outbox_add(*, bookings: Iterable[Booking], kind: MessageKind, now: datetime) -> list[OutboxMessage]:
-    """Queue one message per booking; call inside the transaction that changes their state."""
-    messages = OutboxMessage.objects.bulk_create(
-        [OutboxMessage(kind=kind, booking=booking, created_at=now) for booking in bookings]
+def outbox_add(
+    *, bookings: Iterable[Booking], kind: MessageKind, now: datetime, payload: dict | None = None
+) -> list[OutboxMessage]:
+    """Queue one message per booking to its guest; call inside the transaction that changes their state."""
+    return outbox_queue(
+        messages=[
+            OutboxMessage(kind=kind, booking=booking, payload=payload, created_at=now) for booking in bookings
+        ]
     )
+
+
+def outbox_queue(*, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write unsaved messages (to any recipient) and publish them once the transaction commits."""
+    if not messages:
+        return []
+    messages = OutboxMessage.objects.bulk_create(messages)
     ids = [message.pk for message in messages]
     transaction.on_commit(lambda: outbox_publish(message_ids=ids))
     return messages

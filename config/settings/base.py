@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "workshops.models.SessionStatus",
         "BookingStatusEnum": "bookings.models.BookingStatus",
+        "SpokenLanguageEnum": "core.fields.SPOKEN_LANGUAGES",
     },
 }
 

@@ -21,3 +21,58 @@ def tiers(session) -> list[int]:
 
 
 GUEST = {"name": "Rina Wulandari", "email": "rina@example.id", "phone": "0812 3456 7890"}
+
+
+# --- Host side: a workshop's owner, its guests, and API clients for each role. ---
+
+
+def book(session, *, name, email, seats=1, language="id", tier_index=0, confirm=True, phone=""):
+    """A booking made the way a tourist makes one (hold, then confirm without the e-mail)."""
+    from bookings.services.holds import Contact, LineRequest, booking_confirm, booking_hold
+
+    booking = booking_hold(
+        session_id=session.pk,
+        lines=[LineRequest(tier_id=tiers(session)[tier_index], quantity=seats)],
+        contact=Contact(name=name, email=email, phone=phone),
+        user=None,
+        language=language,
+    )
+    return booking_confirm(booking=booking, notify=False) if confirm else booking
+
+
+def client_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner(session):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        workshop=session.batik_class.workshop, role="owner", user__email="owner@sanggar.id"
+    ).user
+
+
+@pytest.fixture
+def host(owner):
+    return client_for(owner)
+
+
+@pytest.fixture
+def stranger_host(db):
+    """An owner of another workshop."""
+    from tests.factories import MembershipFactory
+
+    return client_for(MembershipFactory(user__email="other@sanggar.id").user)
+
+
+@pytest.fixture
+def tourist(db):
+    from tests.factories import UserFactory
+
+    return client_for(UserFactory(email="turis@example.id"))
