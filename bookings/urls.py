@@ -1,10 +1,18 @@
 from django.urls import path
 
-from bookings import views
+from bookings import views, web_host, web_reports
 
 urlpatterns = [
     path("sesi/<int:pk>/", views.session_book, name="session-book"),
     path("bookings/<str:code>/", views.booking_page, name="booking-page"),
     path("bookings/<str:code>/hold/", views.booking_hold_page, name="booking-hold-page"),
     path("pemesanan-saya/", views.my_bookings, name="my-bookings"),
+    # Hosts and coordinators: pages that need the bookings of a session.
+    path("host/sessions/<int:pk>/", web_host.roster, name="host-roster"),
+    path("host/sessions/<int:pk>/roster.csv", web_host.roster_csv, name="host-roster-csv"),
+    path("host/sessions/<int:pk>/check-in/", web_host.check_in, name="host-check-in"),
+    path("host/sessions/<int:pk>/no-shows/", web_host.no_shows, name="host-no-shows"),
+    path("host/sessions/<int:pk>/cancel/", web_host.cancel, name="host-session-cancel"),
+    path("koordinator/", web_reports.dashboard, name="coordinator-dashboard"),
+    path("koordinator/laporan.csv", web_reports.report_csv, name="coordinator-csv"),
 ]

@@ -4,7 +4,13 @@ A member of workshop A asking for anything of workshop B gets a 404, as if it
 did not exist; a signed-in tourist asking for the host API gets a 403.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
@@ -126,3 +132,37 @@ def session_for_member(user: User, session_id: int) -> ClassSession:
     if session is None:
         raise NotFound()
     return session
+
+
+# --- Pages (server-rendered): the same rules as the API, in a browser's terms ---
+
+
+def _page_guard(allowed: Callable[[User], bool]) -> Callable:
+    """Signed out → the login page; signed in without the role → 403; as the API does."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not allowed(request.user):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound:
+                # Another workshop's session or member: it does not exist for this caller.
+                raise Http404 from None
+            except OwnerRequired:
+                raise PermissionDenied from None
+
+        return guarded
+
+    return decorator
+
+
+def is_host(user: User) -> bool:
+    return user.is_authenticated and WorkshopMembership.objects.filter(user=user).exists()
+
+
+host_page = _page_guard(is_host)
+host_or_coordinator_page = _page_guard(lambda user: is_host(user) or is_coordinator(user))
+coordinator_page = _page_guard(is_coordinator)

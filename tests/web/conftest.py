@@ -88,3 +88,66 @@ def _days(n: int):
     from datetime import timedelta
 
     return timedelta(days=n)
+
+
+PASSWORD = "rahasia-batik-123"  # UserFactory's
+
+
+@pytest.fixture
+def host_world(db):
+    """Workshop A with an owner, a staff member, a class and a session today with Siti's confirmed
+    booking; workshop B with its own owner; a tourist and a programme coordinator."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from bookings.services.holds import Contact, LineRequest, booking_confirm, booking_hold
+    from core.timezones import wib_date, wib_day_start
+    from tests.factories import MembershipFactory, UserFactory
+    from workshops.models import ClassSession, MembershipRole
+    from workshops.permissions import COORDINATORS_GROUP
+
+    session = ClassSessionFactory(
+        capacity=10,
+        starts_at=timezone.now() + timedelta(hours=2),
+        batik_class__title_ind="Kelas Ecoprint Daun",
+        batik_class__workshop__name="Sanggar Tidayu Roban",
+    )
+    workshop = session.batik_class.workshop
+    tier = PriceTierFactory(batik_class=session.batik_class, amount=50000)
+    owner = MembershipFactory(workshop=workshop, role=MembershipRole.OWNER, user__email="ani@sanggar.id").user
+    staff = MembershipFactory(
+        workshop=workshop, role=MembershipRole.STAFF, user__email="budi@sanggar.id"
+    ).user
+    booking = booking_confirm(
+        booking=booking_hold(
+            session_id=session.pk,
+            lines=[LineRequest(tier_id=tier.pk, quantity=2)],
+            contact=Contact(name="Siti Nurhaliza", email="siti@example.id", phone="+6281234567890"),
+            user=None,
+            language="id",
+        ),
+        notify=False,
+    )
+    # Check-in opens on the session's WIB day: let it have started a few minutes ago, today.
+    now = timezone.now()
+    starts_at = max(now - timedelta(minutes=5), wib_day_start(wib_date(now)))
+    ClassSession.objects.filter(pk=session.pk).update(
+        starts_at=starts_at, ends_at=starts_at + timedelta(hours=2)
+    )
+    session.refresh_from_db()
+    other = MembershipFactory(role=MembershipRole.OWNER, user__email="other@sanggar.id")
+    coordinator = UserFactory(email="koordinator@program.id")
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    return {
+        "session": session,
+        "workshop": workshop,
+        "owner": owner,
+        "staff": staff,
+        "booking": booking,
+        "other_owner": other.user,
+        "other_workshop": other.workshop,
+        "tourist": UserFactory(email="turis@example.id"),
+        "coordinator": coordinator,
+    }
