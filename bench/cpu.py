@@ -52,9 +52,13 @@ class Snapshot:
         return cls(processes=all_processes(), machine_busy=machine_seconds())
 
     def seconds_since(self, earlier: "Snapshot") -> dict[int, tuple[str, float]]:
-        """pid → (name, CPU seconds used between the two snapshots), for processes alive at both."""
+        """pid → (name, CPU seconds used between the two snapshots) of the processes alive now.
+
+        A process that started and ended in between is not here: its CPU shows only in
+        the machine's total.
+        """
         used = {}
         for pid, (name, ticks) in self.processes.items():
-            if pid in earlier.processes:
-                used[pid] = (name, (ticks - earlier.processes[pid][1]) / CLOCK_TICKS)
+            before = earlier.processes.get(pid, (name, 0))[1]
+            used[pid] = (name, (ticks - before) / CLOCK_TICKS)
         return used

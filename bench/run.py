@@ -47,6 +47,8 @@ WARMUP_SECONDS = 2.0
 RESULTS = ROOT / "bench" / "results"
 
 TARGETS = {"contention": 0.5, "spread": 0.25, "browse": 0.5}
+# More CPU than this (% of one core) outside the server, PostgreSQL and wrk marks a run as noisy.
+NOISY = 25
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Measurement:
     postgres_cpu_pct: float
     wrk_cpu_pct: float
     machine_cpu_pct: float
+    other_cpu_pct: float = 0.0  # the machine's CPU that was not the server, PostgreSQL or wrk
     others: str = ""  # other processes that took CPU during the run
     clean: bool = True  # no socket errors, only the statuses the run expects
     ratio: float | None = None
@@ -89,6 +92,9 @@ def _measurement(name: str, what: str, result: WrkResult, expected: set[int]) ->
         postgres_cpu_pct=_pct(result.postgres_cpu, result.wall),
         wrk_cpu_pct=_pct(result.wrk_cpu, result.wall),
         machine_cpu_pct=_pct(result.machine_cpu, result.wall),
+        other_cpu_pct=_pct(
+            result.machine_cpu - result.server_cpu - result.postgres_cpu - result.wrk_cpu, result.wall
+        ),
         others=", ".join(
             f"{name} {_pct(seconds, result.wall):.0f}%"
             for name, seconds in result.others
@@ -279,7 +285,7 @@ def report(results: list[Measurement]) -> bool:
     say("\n" + "=" * 100)
     say(
         f"{'run':<11} {'requests':>8} {'seconds':>7} {'req/s':>7} {'ratio':>6} {'target':>7} {'result':>6}"
-        f"   CPU: {'server':>6} {'pg':>5} {'wrk':>4} {'all':>5}"
+        f"   CPU: {'server':>6} {'pg':>5} {'wrk':>4} {'other':>5}"
     )
     for m in results:
         if m.name == "oversold":
@@ -290,7 +296,7 @@ def report(results: list[Measurement]) -> bool:
         say(
             f"{m.name:<11} {m.requests:>8} {m.seconds:>7.2f} {m.rate:>7.1f} {ratio:>6} {target:>7}"
             f" {verdict:>6}        {m.server_cpu_pct:>5.0f}% {m.postgres_cpu_pct:>4.0f}%"
-            f" {m.wrk_cpu_pct:>3.0f}% {m.machine_cpu_pct:>4.0f}%"
+            f" {m.wrk_cpu_pct:>3.0f}% {m.other_cpu_pct:>4.0f}%{' noisy' if m.other_cpu_pct > NOISY else ''}"
         )
     oversold = next(m for m in results if m.name == "oversold")
     say(f"{'oversold':<11} {oversold.note}  {'PASS' if oversold.passed else 'FAIL'}")
@@ -299,12 +305,16 @@ def report(results: list[Measurement]) -> bool:
         if m.note and m.name != "oversold":
             say(f"{m.name}: {m.note}")
     for m in results:
-        if m.others:
-            say(f"{m.name}: other processes took CPU: {m.others}")
+        if m.other_cpu_pct > NOISY:
+            named = f" (among them {m.others})" if m.others else ""
+            say(f"{m.name}: NOISY, {m.other_cpu_pct:.0f}% of a core went elsewhere{named}")
     say(
         "CPU: % of one core over each run (2 cores = 200%): server = gunicorn master + workers,"
-        " pg = PostgreSQL, all = the whole machine (anything above server + pg + wrk is someone else)."
+        " pg = PostgreSQL, other = the rest of the machine (Redis, the kernel's loopback networking,"
+        f" and anything else running). A run with other > {NOISY}% is not comparable with a quiet one."
     )
+    if any(m.other_cpu_pct > NOISY for m in results):
+        say("WARNING: other work ran on this machine during the benchmark; run it again when it is idle.")
     return all(m.passed for m in results if m.passed is not None)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bookings.models import Booking, BookingLine, CapacityRepair, OutboxMessage
+from bookings.models import Booking, BookingLine, CapacityRepair, OutboxMessage, WaitlistEntry
 
 
 class BookingLineInline(admin.TabularInline):
@@ -49,6 +49,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "kind",
         "booking",
+        "session",
+        "workshop",
         "recipient_email",
         "language",
         "payload",
@@ -71,4 +73,24 @@ class CapacityRepairAdmin(admin.ModelAdmin):
     readonly_fields = ["session", "counter_before", "counted", "repaired", "found_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Read-only: the queue moves only through the waitlist services (offers take seats)."""
+
+    list_display = ["session", "contact_name", "seats", "status", "joined_at", "offer_expires_at"]
+    list_filter = ["status", "session__batik_class__workshop"]
+    search_fields = ["contact_name", "contact_email"]
+    list_select_related = ["session__batik_class"]
+    exclude = ["manage_nonce"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in WaitlistEntry._meta.fields if field.name != "manage_nonce"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -33,3 +33,12 @@ def manage_token(code: str, nonce: str) -> str:
 
 def manage_token_matches(code: str, nonce: str, presented: str) -> bool:
     return bool(presented) and constant_time_compare(manage_token(code, nonce), presented)
+
+
+def waitlist_token(entry_id: int, nonce: str) -> str:
+    """A guest's secret for one waitlist entry: see it, leave it, accept its offer."""
+    return manage_token(f"waitlist:{entry_id}", nonce)
+
+
+def waitlist_token_matches(entry_id: int, nonce: str, presented: str) -> bool:
+    return bool(presented) and constant_time_compare(waitlist_token(entry_id, nonce), presented)

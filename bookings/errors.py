@@ -127,3 +127,33 @@ class CheckInUndoClosed(Conflict):
 class SessionNotOver(Conflict):
     code = "session_not_over"
     default_message = _("No-shows can only be marked after the session has ended.")
+
+
+class SeatsAvailable(Conflict):
+    code = "seats_available"
+    default_message = _("This session still has enough free seats: book them instead of waiting.")
+
+
+class AlreadyOnWaitlist(Conflict):
+    code = "already_on_waitlist"
+    default_message = _("You are already on the waitlist of this session.")
+
+
+class WaitlistEntryNotFound(NotFound):
+    code = "waitlist_entry_not_found"
+    default_message = _("No such waitlist entry.")
+
+
+class WaitlistEntryClosed(Conflict):
+    code = "waitlist_entry_closed"
+    default_message = _("This waitlist entry is no longer active.")
+
+
+class OfferNotActive(Conflict):
+    code = "offer_not_active"
+    default_message = _("There is no open offer of seats for this waitlist entry.")
+
+
+class OfferExpired(Conflict):
+    code = "offer_expired"
+    default_message = _("The offer of these seats has expired; they went to the next person waiting.")

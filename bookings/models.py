@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workshops.models import ClassSession, PriceTier
+from workshops.models import ClassSession, PriceTier, Workshop
 
 
 class BookingStatus(models.TextChoices):
@@ -161,10 +161,28 @@ class MessageKind(models.TextChoices):
     SESSION_RESCHEDULED = "session_rescheduled", _("Session rescheduled by the workshop")
     HOST_NEW_BOOKING = "host_new_booking", _("New booking (to the workshop's owners)")
     HOST_BOOKING_CANCELLED = "host_booking_cancelled", _("Booking cancelled (to the workshop's owners)")
+    WAITLIST_OFFERED = "waitlist_offered", _("Seats offered from the waitlist")
+    SESSION_GOING_AHEAD = "session_going_ahead", _("Session going ahead (minimum reached)")
+    REMINDER_DAY_BEFORE = "reminder_day_before", _("Reminder the day before")
+    REMINDER_SOON = "reminder_soon", _("Reminder about 2 hours before")
+    HOST_DECISION_NEEDED = "host_decision_needed", _("Below the minimum: decide (to the workshop's owners)")
+    HOST_DAILY_DIGEST = "host_daily_digest", _("Daily digest (to the workshop's owners)")
 
 
 # Messages to the workshop's owners rather than to the guest.
-HOST_MESSAGE_KINDS = (MessageKind.HOST_NEW_BOOKING, MessageKind.HOST_BOOKING_CANCELLED)
+HOST_MESSAGE_KINDS = (
+    MessageKind.HOST_NEW_BOOKING,
+    MessageKind.HOST_BOOKING_CANCELLED,
+    MessageKind.HOST_DECISION_NEEDED,
+    MessageKind.HOST_DAILY_DIGEST,
+)
+# Sent at most once per booking: the unique constraint on the outbox row is the sent-marker.
+ONCE_PER_BOOKING_KINDS = (
+    MessageKind.REMINDER_DAY_BEFORE,
+    MessageKind.REMINDER_SOON,
+    MessageKind.SESSION_GOING_AHEAD,
+    MessageKind.WAITLIST_OFFERED,
+)
 
 
 class OutboxMessage(models.Model):
@@ -175,7 +193,15 @@ class OutboxMessage(models.Model):
     """
 
     kind = models.CharField(max_length=32, choices=MessageKind.choices)
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="messages")
+    # A message about one booking; or, for the owners, about one session (decision
+    # needed) or a whole workshop (daily digest).
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    session = models.ForeignKey(
+        ClassSession, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
     # Set for a message to someone other than the guest (a workshop owner); empty: the booking's contact.
     recipient_email = models.EmailField(null=True, blank=True)
     language = models.CharField(max_length=8, null=True, blank=True)
@@ -195,9 +221,27 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False) | Q(session__isnull=False) | Q(workshop__isnull=False),
+                name="outbox_has_subject",
+            ),
+            # Reminders, "going ahead" and offers: two sweeps racing cannot send one twice.
+            models.UniqueConstraint(
+                fields=["booking", "kind"],
+                condition=Q(kind__in=[kind.value for kind in ONCE_PER_BOOKING_KINDS]),
+                name="outbox_once_per_booking",
+            ),
+            # The go/no-go question goes once per session and owner.
+            models.UniqueConstraint(
+                fields=["session", "kind", "recipient_email"],
+                condition=Q(kind="host_decision_needed"),
+                name="outbox_once_per_session_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} · {self.booking_id}"
+        return f"{self.kind} · {self.booking_id or self.session_id or self.workshop_id}"
 
 
 class CapacityRepair(models.Model):
@@ -216,3 +260,97 @@ class CapacityRepair(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.session_id}: {self.counter_before} → {self.counted}"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Seats offered")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    LEFT = "left", _("Left the waitlist")
+
+
+# Entries that still want seats: one per person and session.
+ACTIVE_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+class WaitlistEntry(models.Model):
+    """A party waiting for seats in a full session, in order of joining.
+
+    An offer is a held Booking reserved for this party (`booking`), whose
+    `hold_expires_at` equals `offer_expires_at`; the hold sweep expires it like any hold.
+    """
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="waitlist_entries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entries",
+    )
+    contact_name = models.CharField(_("name"), max_length=120)
+    contact_email = models.EmailField(_("e-mail"))
+    contact_phone = models.CharField(_("phone (WhatsApp)"), max_length=24, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="id")
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    joined_at = models.DateTimeField(_("joined at"))
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_entry",
+        verbose_name=_("offered booking"),
+    )
+    manage_nonce = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ["joined_at", "id"]
+        indexes = [
+            # The queue of one session, in joining order.
+            models.Index(fields=["session", "status", "joined_at", "id"], name="waitlist_queue_idx"),
+            # The waitlist sweep: open offers by expiry.
+            models.Index(
+                fields=["offer_expires_at"], condition=Q(status="offered"), name="waitlist_offer_expiry_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gte=1), name="waitlist_seats_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False, booking__isnull=False),
+                name="waitlist_offer_has_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "contact_email"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_active_entry_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_email} · {self.seats} · {self.session_id}"
+
+
+class WorkshopDigest(models.Model):
+    """The marker of one workshop's daily digest for one WIB date: sent once, whatever runs twice."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date (WIB)"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "date"], name="digest_once_per_workshop_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} · {self.date}"

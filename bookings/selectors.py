@@ -1,10 +1,10 @@
 """Reads of bookings, always on behalf of someone: nobody sees another person's booking."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
-from bookings.codes import manage_token_matches, normalise_code
-from bookings.errors import BookingNotFound, SessionNotFound
-from bookings.models import Booking, BookingStatus
+from bookings.codes import manage_token_matches, normalise_code, waitlist_token_matches
+from bookings.errors import BookingNotFound, SessionNotFound, WaitlistEntryNotFound
+from bookings.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from core.models import User
 from workshops.models import ClassSession, WorkshopMembership
 from workshops.permissions import is_coordinator, member_workshops
@@ -72,3 +72,75 @@ def session_roster(*, session: ClassSession) -> list[Booking]:
 
 def memberships_of(*, user: User) -> QuerySet[WorkshopMembership]:
     return WorkshopMembership.objects.filter(user=user).select_related("workshop").order_by("workshop__name")
+
+
+def waitlist_entry_for_caller(*, entry_id: int, user: User | None, token: str = "") -> WaitlistEntry:
+    """A waitlist entry of the caller (signed in, or presenting its token); otherwise not found."""
+    entry = (
+        WaitlistEntry.objects.select_related("session__batik_class__workshop", "booking")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise WaitlistEntryNotFound()
+    if user is not None and user.is_authenticated and entry.user_id == user.pk:
+        return entry
+    if token and waitlist_token_matches(entry.pk, entry.manage_nonce, token):
+        return entry
+    raise WaitlistEntryNotFound()
+
+
+def waitlist_position(*, entry: WaitlistEntry) -> int | None:
+    """1 for the head of the queue; None once the entry no longer waits."""
+    if entry.status != WaitlistStatus.WAITING:
+        return None
+    ahead = WaitlistEntry.objects.filter(session_id=entry.session_id, status=WaitlistStatus.WAITING).filter(
+        Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, pk__lt=entry.pk)
+    )
+    return ahead.count() + 1
+
+
+def waitlist_seats_waiting(*, session_ids: list[int]) -> dict[int, int]:
+    """Seats wanted by waiting parties, per session (the owners' digest)."""
+    rows = (
+        WaitlistEntry.objects.filter(session_id__in=session_ids, status=WaitlistStatus.WAITING)
+        .values("session_id")
+        .annotate(seats=Sum("seats"))
+    )
+    return {row["session_id"]: row["seats"] for row in rows}
+
+
+def confirmed_seats_expression():
+    """Seats of confirmed (or attended) bookings: what counts toward a class's minimum."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        Sum(
+            "bookings__seats",
+            filter=Q(bookings__status__in=[BookingStatus.CONFIRMED, BookingStatus.ATTENDED]),
+        ),
+        Value(0),
+    )
+
+
+def workshop_upcoming_sessions(*, workshop_id: int, since, until) -> list[ClassSession]:
+    """A workshop's scheduled sessions starting in [since, until), each with `confirmed` seats
+    and `waiting` (seats wanted on its waitlist), in start order: the owners' daily digest."""
+    from workshops.models import SessionStatus
+
+    sessions = list(
+        ClassSession.objects.filter(
+            batik_class__workshop_id=workshop_id,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=since,
+            starts_at__lt=until,
+        )
+        .select_related("batik_class")
+        .annotate(confirmed=confirmed_seats_expression())
+        .order_by("starts_at", "pk")
+    )
+    waiting = waitlist_seats_waiting(session_ids=[session.pk for session in sessions])
+    for session in sessions:
+        session.waiting = waiting.get(session.pk, 0)
+    return sessions

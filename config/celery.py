@@ -30,6 +30,31 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # Waitlists move on their own after each freed seat; this catches what a trigger missed
+    # (broker away, a capacity raised) and offers past their window (waitlist offer_expires_at).
+    "sweep-waitlists": {
+        "task": "bookings.tasks.sweep_waitlists",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    # Go/no-go: undecided sessions past their cutoff (start - go_no_go_hours); owners' lapsed deadlines.
+    "decide-sessions": {
+        "task": "bookings.tasks.decide_sessions",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Reminders follow from each session's start: 09:00 WIB the day before, and 2 hours before.
+    "send-reminders": {
+        "task": "bookings.tasks.send_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Owners' 7-day digest from 07:00 WIB; repeated until noon in case beat was down (sent once a day).
+    "send-daily-digests": {
+        "task": "bookings.tasks.send_daily_digests",
+        "schedule": crontab(hour="7-11", minute="*/15"),
+        "options": {"expires": 900},
+    },
     "audit-capacity": {
         "task": "bookings.tasks.audit_capacity",
         "schedule": crontab(minute=17),

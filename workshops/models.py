@@ -147,6 +147,14 @@ class BatikClass(models.Model):
         default=24,
         help_text=_("When the minimum number of participants is checked."),
     )
+    auto_cancel_below_minimum = models.BooleanField(
+        _("cancel automatically below the minimum"),
+        default=False,
+        help_text=_(
+            "At the go/no-go time, cancel a session below the minimum and tell its guests; "
+            "otherwise the owners are asked to decide."
+        ),
+    )
     max_seats_per_booking = models.PositiveSmallIntegerField(
         _("maximum seats per booking"),
         null=True,
@@ -209,6 +217,14 @@ class SessionStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class SessionDecision(models.TextChoices):
+    """The go/no-go decision on a session of a class with a minimum of participants."""
+
+    GO = "go", _("Going ahead")
+    PENDING = "pending", _("Below the minimum: the workshop decides")
+    CANCELLED = "cancelled", _("Cancelled: minimum not reached")
+
+
 class ClassSessionQuerySet(models.QuerySet):
     def bookable_catalogue(self) -> "ClassSessionQuerySet":
         """Sessions a tourist may see: of published classes, in published workshops and villages."""
@@ -246,6 +262,13 @@ class ClassSession(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The go/no-go decision, written once by the bookings app's sweep at the class's cutoff.
+    decision = models.CharField(
+        _("go/no-go decision"), max_length=16, choices=SessionDecision.choices, blank=True, default=""
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Below the minimum without auto-cancel: the owners decide until then; silence means it goes ahead.
+    decision_deadline = models.DateTimeField(_("owners decide until"), null=True, blank=True)
     # The recurring rule that made this session, if any (kept when the rule goes).
     rule = models.ForeignKey(
         "workshops.ScheduleRule",
@@ -267,6 +290,11 @@ class ClassSession(models.Model):
         indexes = [
             models.Index(fields=["starts_at", "id"], name="session_starts_idx"),
             models.Index(fields=["batik_class", "starts_at"], name="session_class_starts_idx"),
+            # The go/no-go sweep: undecided sessions by start, and pending ones by their deadline.
+            models.Index(fields=["starts_at"], condition=Q(decision=""), name="session_undecided_idx"),
+            models.Index(
+                fields=["decision_deadline"], condition=Q(decision="pending"), name="session_pending_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),

@@ -1,6 +1,7 @@
 """Reads of workshops, classes and sessions: the public catalogue, then the host side."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from core.queries import SubqueryCount
 from tourism.models import Village
@@ -58,11 +59,19 @@ def class_list() -> QuerySet[BatikClass]:
     )
 
 
+def _confirmed_seats():
+    # Seats of confirmed or attended bookings: progress toward the class's minimum.
+    # Through the reverse relation by name: workshops does not import the bookings app.
+    return Coalesce(
+        Sum("bookings__seats", filter=Q(bookings__status__in=["confirmed", "attended"])), Value(0)
+    )
+
+
 def session_list() -> QuerySet[ClassSession]:
     return (
         ClassSession.objects.bookable_catalogue()
         .select_related("batik_class__workshop__village")
-        .annotate(price_from=_lowest_price("batik_class"))
+        .annotate(price_from=_lowest_price("batik_class"), confirmed_seats=_confirmed_seats())
         .order_by("starts_at", "id")
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.api import host, reports, views
+from bookings.api import host, reports, views, waitlist
 
 urlpatterns = [
     path("bookings/", views.BookingListCreate.as_view(), name="booking-list"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("bookings/<str:code>/cancel/", views.BookingCancel.as_view(), name="booking-cancel"),
     path("bookings/<str:code>/calendar.ics", views.BookingCalendar.as_view(), name="booking-calendar"),
     path("bookings/<str:code>/qr.svg", views.BookingQr.as_view(), name="booking-qr"),
+    path("sessions/<int:pk>/waitlist/", waitlist.SessionWaitlistJoin.as_view(), name="session-waitlist"),
+    path("waitlist/<int:pk>/", waitlist.WaitlistEntryDetail.as_view(), name="waitlist-detail"),
+    path("waitlist/<int:pk>/accept/", waitlist.WaitlistOfferAccept.as_view(), name="waitlist-accept"),
     path("host/sessions/<int:pk>/cancel/", host.SessionCancel.as_view(), name="host-session-cancel"),
     path(
         "host/sessions/<int:pk>/reschedule/", host.SessionReschedule.as_view(), name="host-session-reschedule"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from bookings.codes import manage_token
-from bookings.models import Booking, MessageKind, OutboxMessage
+from bookings.codes import manage_token, waitlist_token
+from bookings.models import Booking, MessageKind, OutboxMessage, WaitlistEntry
 from bookings.notifications.calendar import booking_ics
 from bookings.notifications.qr import booking_qr_png
 from bookings.services.holds import booking_free_cancel_deadline
@@ -25,7 +25,17 @@ SUBJECTS = {
     MessageKind.SESSION_RESCHEDULED: lambda: _("Your batik class has a new time: %(code)s"),
     MessageKind.HOST_NEW_BOOKING: lambda: _("New booking %(code)s: %(seats)s seats, %(when)s"),
     MessageKind.HOST_BOOKING_CANCELLED: lambda: _("Booking cancelled %(code)s: %(seats)s seats, %(when)s"),
+    MessageKind.WAITLIST_OFFERED: lambda: _("Seats are free for you: accept before %(until)s"),
+    MessageKind.SESSION_GOING_AHEAD: lambda: _("Your batik class is going ahead: %(code)s"),
+    MessageKind.REMINDER_DAY_BEFORE: lambda: _("Tomorrow: your batik class, %(when)s"),
+    MessageKind.REMINDER_SOON: lambda: _("Soon: your batik class starts %(when)s"),
 }
+HOST_SUBJECTS = {
+    MessageKind.HOST_DECISION_NEEDED: lambda: _("Below the minimum: decide by %(until)s (%(when)s)"),
+    MessageKind.HOST_DAILY_DIGEST: lambda: _("%(workshop)s: the next 7 days"),
+}
+# How many later sessions of the class a cancelled guest is offered.
+NEXT_SESSIONS_SHOWN = 3
 
 
 def manage_url(booking: Booking) -> str:
@@ -71,7 +81,46 @@ def message_context(message: OutboxMessage) -> dict:
         )
     context["cancel_reason"] = booking.session.cancel_reason
     context["roster_url"] = f"{settings.CANTING_SITE_URL}/api/v1/host/sessions/{booking.session_id}/roster/"
+    if message.kind == MessageKind.SESSION_CANCELLED:
+        context["next_sessions"] = _next_sessions(booking)
+    if message.kind == MessageKind.WAITLIST_OFFERED:
+        context.update(_offer_context(booking))
     return context
+
+
+def _next_sessions(booking: Booking) -> list[dict]:
+    """Later sessions of the same class with a free seat for this party: where to book again."""
+    from workshops.models import ClassSession
+
+    sessions = (
+        ClassSession.objects.open_for_booking()
+        .filter(batik_class_id=booking.session.batik_class_id, starts_at__gt=booking.session.starts_at)
+        .with_seats_left(booking.seats)
+        .order_by("starts_at", "pk")[:NEXT_SESSIONS_SHOWN]
+    )
+    return [
+        {"when": wib_range(session.starts_at, session.ends_at), "seats_left": session.seats_left}
+        for session in sessions
+    ]
+
+
+def _offer_context(booking: Booking) -> dict:
+    entry = WaitlistEntry.objects.filter(booking=booking).first()
+    if entry is None:
+        return {}
+    path = reverse("waitlist-accept", args=[entry.pk])
+    token = waitlist_token(entry.pk, entry.manage_nonce)
+    return {
+        "accept_url": f"{settings.CANTING_SITE_URL}{path}?token={token}",
+        "offer_until": wib_datetime(entry.offer_expires_at),
+    }
+
+
+def message_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail for any outbox message: about a booking, or to the owners about a session or workshop."""
+    if message.booking_id is None:
+        return host_email(message)
+    return booking_email(message)
 
 
 def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -82,7 +131,12 @@ def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
         template = f"bookings/email/{message.kind}"
         email = EmailMultiAlternatives(
             subject=SUBJECTS[message.kind]()
-            % {"code": booking.code, "seats": booking.seats, "when": context["when"]},
+            % {
+                "code": booking.code,
+                "seats": booking.seats,
+                "when": context["when"],
+                "until": context.get("offer_until", ""),
+            },
             body=render_to_string(f"{template}.txt", context),
             to=[message.recipient_email or booking.contact_email],
             headers={"X-Canting-Booking": booking.code},
@@ -96,4 +150,20 @@ def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
             email.attach(qr)
             # Inside the override: the calendar entry's title is in the booking's language too.
             email.attach(f"{booking.code}.ics", booking_ics(booking), "text/calendar")
+    return email
+
+
+def host_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """An e-mail to one owner about a session (go/no-go) or the whole workshop (daily digest)."""
+    from bookings.notifications.host import host_message_context
+
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        context = host_message_context(message)
+        template = f"bookings/email/{message.kind}"
+        email = EmailMultiAlternatives(
+            subject=HOST_SUBJECTS[message.kind]() % context["subject"],
+            body=render_to_string(f"{template}.txt", context),
+            to=[message.recipient_email],
+        )
+        email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return email

@@ -4,9 +4,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from bookings.codes import new_booking_code, new_manage_nonce
 from bookings.errors import (
@@ -25,10 +27,12 @@ from bookings.models import Booking, BookingLine, BookingStatus, HolderLock, Mes
 from bookings.services.capacity import seats_release, seats_take
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
+from bookings.services.triggers import waitlist_advance_after_commit
 from core.cache import catalogue_changed
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
 
+DEFAULT_LABEL_FIELD = build_localized_fieldname("label", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
 # Nobody may hoard a class: confirm or cancel one hold before taking a fourth.
 MAX_ACTIVE_HOLDS = 3
 
@@ -94,10 +98,16 @@ def _priced_lines(session: ClassSession, lines: list[LineRequest]) -> list[Booki
         raise InvalidBooking(message, fields={"lines": [message]})
     return [
         BookingLine(
-            tier=tiers[tier_id], label=tiers[tier_id].label, quantity=qty, unit_price=tiers[tier_id].amount
+            tier=tiers[tier_id], label=_label(tiers[tier_id]), quantity=qty, unit_price=tiers[tier_id].amount
         )
         for tier_id, qty in quantities.items()
     ]
+
+
+def _label(tier) -> str:
+    # The snapshot is in the site's default language, whatever language the request
+    # came in, so rosters and reports read the same for every booking.
+    return getattr(tier, DEFAULT_LABEL_FIELD) or tier.label
 
 
 def _holder_key(user: User | None, email: str) -> str:
@@ -223,6 +233,8 @@ def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
             Booking.objects.filter(pk=locked.pk).update(
                 status=BookingStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None
             )
+            # The catalogue shows confirmed seats (progress toward a class's minimum).
+            transaction.on_commit(catalogue_changed)
             if notify:
                 outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
                 owners_notify(
@@ -267,6 +279,7 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
         Booking.objects.filter(pk=locked.pk).update(status=BookingStatus.CANCELLED, cancelled_at=now)
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
         transaction.on_commit(catalogue_changed)
+        waitlist_advance_after_commit(session_ids=[locked.session_id])
         outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
         if locked.status == BookingStatus.CONFIRMED and not by_host:
             owners_notify(
@@ -303,6 +316,7 @@ def holds_expire(*, now: datetime, session_id: int | None = None, batch: int = 5
             seats[held_session] += held_seats
         seats_release(seats_by_session=seats)
         transaction.on_commit(catalogue_changed)
+        waitlist_advance_after_commit(session_ids=seats.keys())
         outbox_add(bookings=[Booking(pk=pk) for pk in ids], kind=MessageKind.HOLD_EXPIRED, now=now)
     return len(rows)
 

@@ -83,7 +83,7 @@ def outbox_claim(*, message_id: int, now: datetime) -> bool:
 
 def outbox_deliver(*, message_id: int) -> bool:
     """Send one message once. Returns whether this call sent it."""
-    from bookings.notifications.emails import booking_email
+    from bookings.notifications.emails import message_email
 
     if not outbox_claim(message_id=message_id, now=timezone.now()):
         return False
@@ -91,11 +91,11 @@ def outbox_deliver(*, message_id: int) -> bool:
         pk=message_id
     )
     try:
-        booking_email(message).send()
+        message_email(message).send()
     except Exception as exc:
         # Release the claim so the sweep tries again; keep the reason for the admin.
         OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=str(exc)[:500])
         raise
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), last_error="")
-    logger.info("outbox: sent %s for booking %s", message.kind, message.booking.code)
+    logger.info("outbox: sent %s (%s)", message.kind, message)
     return True

@@ -24,6 +24,7 @@ from bookings.errors import (
 from bookings.models import Booking, BookingStatus, MessageKind
 from bookings.services.capacity import seats_take
 from bookings.services.outbox import outbox_add
+from bookings.services.triggers import waitlist_advance_after_commit
 from core.cache import catalogue_changed
 from core.models import User
 from workshops.models import ClassSession, SessionStatus, Workshop
@@ -74,7 +75,7 @@ def _workshop(session_id: int) -> Workshop:
     return Workshop.objects.get(classes__sessions__pk=session_id)
 
 
-def session_cancel_with_bookings(*, session: ClassSession, reason: str, actor: User) -> ClassSession:
+def session_cancel_with_bookings(*, session: ClassSession, reason: str, actor: User | None) -> ClassSession:
     """Cancel a session and every held or confirmed booking in it, and tell each guest why.
 
     The class's free-cancellation window does not apply: the workshop cancelled,
@@ -87,7 +88,7 @@ def session_cancel_with_bookings(*, session: ClassSession, reason: str, actor: U
     return ClassSession.objects.select_related("batik_class__workshop").get(pk=session_id)
 
 
-def _cancel(session_id: int, *, reason: str, actor: User) -> int:
+def _cancel(session_id: int, *, reason: str, actor: User | None) -> int:
     now = timezone.now()
     with transaction.atomic():
         locked = _lock_session(session_id)
@@ -112,6 +113,8 @@ def _cancel(session_id: int, *, reason: str, actor: User) -> int:
             )
         outbox_add(bookings=bookings, kind=MessageKind.SESSION_CANCELLED, now=now)
         transaction.on_commit(catalogue_changed)
+        # Its waitlist closes: the advance finds the session cancelled.
+        waitlist_advance_after_commit(session_ids=[locked.pk])
     return locked.pk
 
 
@@ -189,6 +192,7 @@ def _move(session_id: int, *, target_session_id: int, actor: User) -> int:
         ClassSession.objects.filter(pk=source.pk, seats_taken__gte=seats).update(
             seats_taken=F("seats_taken") - seats
         )
+        waitlist_advance_after_commit(session_ids=[source.pk])
         _grant_free_cancel(
             bookings,
             workshop=_workshop(source.pk),

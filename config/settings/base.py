@@ -201,13 +201,15 @@ else:
     # A broker that needs no server: messages are files under var/, shared by
     # the web process, the worker and beat on one machine.
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast/control messages, which kombu otherwise writes to ./control.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         # The default polls once a second, which would leave the dev worker crawling.
         "polling_interval": 0.2,
@@ -256,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "workshops.models.SessionStatus",
         "BookingStatusEnum": "bookings.models.BookingStatus",
+        "WaitlistStatusEnum": "bookings.models.WaitlistStatus",
+        "SiteLanguageEnum": LANGUAGES,
         "SpokenLanguageEnum": "core.fields.SPOKEN_LANGUAGES",
     },
 }

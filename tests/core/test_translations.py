@@ -33,6 +33,13 @@ def _entries(po: polib.POFile) -> list[polib.POEntry]:
     return [entry for entry in po if not entry.obsolete]
 
 
+def _msgstrs(entry: polib.POEntry) -> list[str]:
+    # A plural entry keeps its text in msgstr[0..n-1]; its plain msgstr is always empty.
+    if entry.msgid_plural:
+        return list(entry.msgstr_plural.values()) or [""]
+    return [entry.msgstr]
+
+
 def _placeholders(text: str) -> Counter[str]:
     return Counter(PLACEHOLDER.findall(text.replace("%%", "")))
 
@@ -42,7 +49,7 @@ def test_every_msgid_has_a_translation(locale):
     entries = _entries(_po(locale))
     assert entries, f"{locale}: django.po has no entries"
 
-    untranslated = [entry.msgid for entry in entries if not entry.msgstr.strip()]
+    untranslated = [entry.msgid for entry in entries if not all(text.strip() for text in _msgstrs(entry))]
 
     assert untranslated == [], f"{locale}: {len(untranslated)} msgids without msgstr: {untranslated}"
 
@@ -60,9 +67,12 @@ def test_no_entry_or_header_is_fuzzy(locale):
 @pytest.mark.parametrize("locale", TRANSLATED_LOCALES)
 def test_placeholders_are_kept(locale):
     mismatched = [
-        (entry.msgid, entry.msgstr)
+        (entry.msgid, text)
         for entry in _entries(_po(locale))
-        if entry.msgstr and _placeholders(entry.msgid) != _placeholders(entry.msgstr)
+        for text in _msgstrs(entry)
+        if text
+        and _placeholders(text) != _placeholders(entry.msgid)
+        and _placeholders(text) != _placeholders(entry.msgid_plural)
     ]
 
     assert mismatched == [], f"{locale}: placeholders differ between msgid and msgstr: {mismatched}"
@@ -72,9 +82,9 @@ def test_placeholders_are_kept(locale):
 def test_compiled_mo_matches_po(locale):
     mo_path = _mo_path(locale)
     assert mo_path.exists(), f"{mo_path} is missing: run `manage.py compilemessages --ignore=.venv`"
-    from_po = {entry.msgid: entry.msgstr for entry in _po(locale).translated_entries()}
+    from_po = {entry.msgid: _msgstrs(entry) for entry in _po(locale).translated_entries()}
 
-    from_mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo_path)) if entry.msgid}
+    from_mo = {entry.msgid: _msgstrs(entry) for entry in polib.mofile(str(mo_path)) if entry.msgid}
 
     assert from_mo == from_po, (
         f"{locale}: django.mo is stale; run `manage.py compilemessages --ignore=.venv` and commit the .mo"
@@ -104,11 +114,18 @@ def test_every_project_string_is_served_as_in_the_po(locale):
     po = _po(locale)
     language = translation.to_language(locale)
 
+    def served(entry: polib.POEntry) -> list[str]:
+        if entry.msgid_plural:
+            # nplurals=1 for id/zh_Hans/ms: every count reads msgstr[0].
+            counts = range(len(entry.msgstr_plural)) or [0]
+            return [translation.ngettext(entry.msgid, entry.msgid_plural, n) for n in counts]
+        return [translation.gettext(entry.msgid)]
+
     with translation.override(language):
         served_differently = [
-            (entry.msgid, translation.gettext(entry.msgid))
+            (entry.msgid, served(entry))
             for entry in po.translated_entries()
-            if translation.gettext(entry.msgid) != entry.msgstr
+            if served(entry) != _msgstrs(entry)
         ]
 
     assert served_differently == [], f"{locale}: Django serves other text than the .po: {served_differently}"

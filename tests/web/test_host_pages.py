@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.force_login(user)
     return client
@@ -67,7 +67,7 @@ def _url(world, page: str) -> str:
 def test_a_signed_out_visitor_is_sent_to_the_login_page(host_world, page):
     url = "/koordinator/" if page == "koordinator" else _url(host_world, page)
 
-    response = Client().get(url)
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(url)
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
@@ -95,7 +95,7 @@ def test_door_actions_follow_the_same_rules(host_world, action):
     url = f"/host/sessions/{host_world['session'].pk}/{action}/"
     data = {"code": host_world["booking"].code}
 
-    assert Client().post(url, data)["Location"].startswith("/accounts/login/")
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").post(url, data)["Location"].startswith("/accounts/login/")
     assert client_for(host_world["tourist"]).post(url, data).status_code == 403
     assert client_for(host_world["other_owner"]).post(url, data).status_code == 404
     host_world["booking"].refresh_from_db()
@@ -122,7 +122,12 @@ def test_the_header_links_hosts_and_coordinators_to_their_pages(host_world):
 def test_the_roster_lists_each_booking_with_seats_contact_status_and_check_in(host_world):
     booking = host_world["booking"]
 
-    html = client_for(host_world["staff"]).get(_pages(host_world)["roster"]).content.decode()
+    # The tier labels are the class's Indonesian texts.
+    html = (
+        client_for(host_world["staff"])
+        .get(_pages(host_world)["roster"], HTTP_ACCEPT_LANGUAGE="id")
+        .content.decode()
+    )
 
     assert "Siti Nurhaliza" in html
     assert booking.code in html

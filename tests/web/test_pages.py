@@ -46,8 +46,12 @@ def test_home_search_by_village_technique_and_date_finds_the_session(catalogue):
     day = timezone.localtime(session.starts_at).date()
     village = session.batik_class.workshop.village.slug
 
-    found = Client().get("/", {"village": village, "technique": "tulis", "date": day.isoformat()})
-    other_day = Client().get("/", {"village": village, "date": (day - timedelta(days=1)).isoformat()})
+    found = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        "/", {"village": village, "technique": "tulis", "date": day.isoformat()}
+    )
+    other_day = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        "/", {"village": village, "date": (day - timedelta(days=1)).isoformat()}
+    )
 
     assert f"/sesi/{session.pk}/" in found.content.decode().split('id="results"')[1]
     assert (
@@ -59,8 +63,8 @@ def test_home_search_by_village_technique_and_date_finds_the_session(catalogue):
 def test_village_and_workshop_pages_show_address_map_languages_and_whatsapp(catalogue):
     workshop = catalogue["class"].workshop
 
-    village_page = Client().get(f"/desa/{workshop.village.slug}/")
-    workshop_page = Client().get(f"/sanggar/{workshop.slug}/")
+    village_page = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/desa/{workshop.village.slug}/")
+    workshop_page = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/sanggar/{workshop.slug}/")
 
     assert village_page.status_code == 200
     assert workshop.name in village_page.content.decode()
@@ -75,7 +79,7 @@ def test_village_and_workshop_pages_show_address_map_languages_and_whatsapp(cata
 
 
 def test_class_page_lists_prices_and_sessions_in_wib_with_seats_left(catalogue):
-    html = Client().get(f"/kelas/{catalogue['class'].slug}/").content.decode()
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/kelas/{catalogue['class'].slug}/").content.decode()
 
     assert "Rp50.000" in html and "Rp35.000" in html
     assert "WIB" in html
@@ -84,7 +88,7 @@ def test_class_page_lists_prices_and_sessions_in_wib_with_seats_left(catalogue):
 
 
 def test_class_page_structured_data_is_a_course_with_dated_sessions_priced_in_rupiah(catalogue):
-    html = Client().get(f"/kelas/{catalogue['class'].slug}/").content.decode()
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/kelas/{catalogue['class'].slug}/").content.decode()
 
     (course,) = _jsonld(html)
     assert course["@type"] == "Course"
@@ -101,7 +105,7 @@ def test_class_page_structured_data_is_a_course_with_dated_sessions_priced_in_ru
 def test_sitemap_lists_home_villages_workshops_and_classes(catalogue):
     batik_class = catalogue["class"]
 
-    xml = Client().get("/sitemap.xml").content.decode()
+    xml = Client(HTTP_ACCEPT_LANGUAGE="en").get("/sitemap.xml").content.decode()
 
     assert f"/kelas/{batik_class.slug}/</loc>" in xml
     assert f"/sanggar/{batik_class.workshop.slug}/</loc>" in xml
@@ -114,13 +118,13 @@ def test_unpublished_or_unknown_pages_are_not_found(catalogue):
     batik_class.is_published = False
     batik_class.save()
 
-    assert Client().get(f"/kelas/{batik_class.slug}/").status_code == 404
-    assert Client().get("/desa/no-such-village/").status_code == 404
-    assert Client().get("/sesi/999999/").status_code == 404
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/kelas/{batik_class.slug}/").status_code == 404
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/desa/no-such-village/").status_code == 404
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/sesi/999999/").status_code == 404
 
 
 def test_a_guest_holds_confirms_and_lands_on_the_booking_page(catalogue):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     held = _book(client, catalogue["open"], adult=1, student=1)
 
@@ -141,7 +145,9 @@ def test_a_guest_holds_confirms_and_lands_on_the_booking_page(catalogue):
 
 
 def test_a_guest_must_say_who_is_coming_before_seats_are_held(catalogue):
-    response = _book(Client(), catalogue["open"], contact={"name": "", "email": "not-an-address"})
+    response = _book(
+        Client(HTTP_ACCEPT_LANGUAGE="en"), catalogue["open"], contact={"name": "", "email": "not-an-address"}
+    )
 
     assert response.status_code == 200
     assert Booking.objects.count() == 0
@@ -153,7 +159,7 @@ def test_asking_for_more_seats_than_are_left_says_how_many_are_left(catalogue):
     session.seats_taken = 9
     session.save()
 
-    response = _book(Client(), session, adult=2)
+    response = _book(Client(HTTP_ACCEPT_LANGUAGE="en"), session, adult=2)
 
     assert response.status_code == 409
     assert Booking.objects.count() == 0
@@ -162,14 +168,14 @@ def test_asking_for_more_seats_than_are_left_says_how_many_are_left(catalogue):
 
 
 def test_a_full_session_page_has_no_booking_form(catalogue):
-    html = Client().get(f"/sesi/{catalogue['full'].pk}/").content.decode()
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/sesi/{catalogue['full'].pk}/").content.decode()
 
     assert 'id="full"' in html
     assert 'id="book"' not in html
 
 
 def test_confirming_an_expired_hold_sends_the_guest_back_to_choose_again(catalogue, time_machine):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     held = _book(client, catalogue["open"])
     token = held.url.split("token=")[1]
     booking = Booking.objects.get()
@@ -186,7 +192,7 @@ def test_confirming_an_expired_hold_sends_the_guest_back_to_choose_again(catalog
 
 
 def test_a_guest_releases_a_hold_and_the_seats_come_back(catalogue):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     held = _book(client, catalogue["open"])
     token = held.url.split("token=")[1]
     booking = Booking.objects.get()
@@ -198,15 +204,15 @@ def test_a_guest_releases_a_hold_and_the_seats_come_back(catalogue):
 
 
 def test_the_hold_page_is_not_found_without_the_token(catalogue):
-    _book(Client(), catalogue["open"])
+    _book(Client(HTTP_ACCEPT_LANGUAGE="en"), catalogue["open"])
     booking = Booking.objects.get()
 
-    assert Client().get(f"/bookings/{booking.code}/hold/").status_code == 404
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/bookings/{booking.code}/hold/").status_code == 404
 
 
 def test_a_signed_in_tourist_books_with_the_account_contact_and_sees_it_in_my_bookings(catalogue):
     user = UserFactory(email="ayu@example.id", first_name="Ayu", last_name="")
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
 
     form = client.get(f"/sesi/{catalogue['open'].pk}/").content.decode()
@@ -220,14 +226,14 @@ def test_a_signed_in_tourist_books_with_the_account_contact_and_sees_it_in_my_bo
 
 
 def test_my_bookings_asks_a_stranger_to_sign_in():
-    response = Client().get("/pemesanan-saya/")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/pemesanan-saya/")
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
 
 
 def test_the_sign_in_page_wears_the_canting_layout():
-    html = Client().get("/accounts/login/").content.decode()
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
 
     assert 'class="top"' in html
     assert "canting.css" in html

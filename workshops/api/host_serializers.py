@@ -125,6 +125,7 @@ class HostClassSerializer(serializers.ModelSerializer):
             "languages",
             "cancellation_hours",
             "go_no_go_hours",
+            "auto_cancel_below_minimum",
             "max_seats_per_booking",
             "is_published",
             "price_tiers",

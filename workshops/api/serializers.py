@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -101,6 +102,9 @@ class SessionSerializer(serializers.ModelSerializer):
     seats_left = serializers.SerializerMethodField()
     batik_class = serializers.SerializerMethodField(method_name="get_class")
     workshop = serializers.SerializerMethodField()
+    min_participants = serializers.IntegerField(source="batik_class.min_participants", read_only=True)
+    confirmed_seats = serializers.SerializerMethodField()
+    minimum_progress = serializers.SerializerMethodField()
 
     class Meta:
         model = ClassSession
@@ -110,6 +114,11 @@ class SessionSerializer(serializers.ModelSerializer):
             "ends_at",
             "capacity",
             "seats_left",
+            "min_participants",
+            "confirmed_seats",
+            "minimum_progress",
+            "decision",
+            "decided_at",
             "status",
             "language",
             "note",
@@ -119,6 +128,16 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_seats_left(self, session: ClassSession) -> int:
         return session.seats_left
+
+    def get_confirmed_seats(self, session: ClassSession) -> int | None:
+        return getattr(session, "confirmed_seats", None)
+
+    def get_minimum_progress(self, session: ClassSession) -> str | None:
+        """'3 of 5 needed' while a minimum above one is not reached; empty once it is, or without one."""
+        confirmed, minimum = getattr(session, "confirmed_seats", None), session.batik_class.min_participants
+        if confirmed is None or minimum <= 1 or confirmed >= minimum:
+            return None
+        return _("%(confirmed)s of %(minimum)s needed") % {"confirmed": confirmed, "minimum": minimum}
 
     @extend_schema_field(ClassSummarySerializer)
     def get_class(self, session: ClassSession) -> dict:

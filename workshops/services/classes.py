@@ -27,6 +27,7 @@ CLASS_FIELDS = [
     "languages",
     "cancellation_hours",
     "go_no_go_hours",
+    "auto_cancel_below_minimum",
     "max_seats_per_booking",
     "is_published",
 ]
