@@ -38,11 +38,6 @@ def cache_set(key: str, value: Any, timeout: int) -> None:
         logger.warning("cache unavailable on set: %s", exc)
 
 
-def catalogue_version() -> int:
-    version = cache_get(CATALOGUE_VERSION_KEY)
-    return int(version) if version is not None else 0
-
-
 def catalogue_changed() -> None:
     """Invalidate every cached catalogue answer (seats, sessions or prices changed)."""
     try:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -53,9 +54,13 @@ class Contact:
 
 
 def _bookable_session(session_id: int, now: datetime) -> ClassSession:
+    overdue_holds = Booking.objects.filter(
+        session=OuterRef("pk"), status=BookingStatus.HELD, hold_expires_at__lte=now
+    )
     session = (
         ClassSession.objects.bookable_catalogue()
         .select_related("batik_class__workshop")
+        .annotate(has_overdue_holds=Exists(overdue_holds))
         .filter(pk=session_id)
         .first()
     )
@@ -184,6 +189,11 @@ def booking_hold(
         booking._prefetched_objects_cache = {"lines": booking_lines}
         return booking
 
+    if session.seats_left < seats and not session.has_overdue_holds:
+        # Refusing on this read is safe: it can only turn someone away, never sell a
+        # seat, and a seat freed a moment later would have been missed by an
+        # earlier request too. Taking seats always goes through the atomic UPDATE.
+        raise SessionFull()
     for retry in range(3):
         try:
             return attempt()

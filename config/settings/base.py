@@ -295,7 +295,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # 4xx answers are expected (a full session is a 409); logging each costs time under load.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
 }
 # Where people open Canting; links in e-mails and calendar files start here.
 CANTING_SITE_URL = os.environ.get("CANTING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.cache import cache_get, cache_set, catalogue_version
+from core.cache import CATALOGUE_VERSION_KEY, cache_get_many, cache_set
 from core.models import User
 
 
@@ -33,16 +33,20 @@ class CachedListMixin:
     cache_seconds = 30
 
     def list(self, request: Request, *args, **kwargs):
-        query = request.GET.urlencode()
-        raw = f"{catalogue_version()}|{get_language()}|{request.path}|{query}"
+        raw = f"{get_language()}|{request.path}|{request.GET.urlencode()}"
         key = "catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
-        body = cache_get(key)
-        if body is None:
-            response = super().list(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            body = JSONRenderer().render(response.data)
-            cache_set(key, body, self.cache_seconds)
+        # One round trip (MGET) for the page and the current version: the page is
+        # stored with the version it was computed at, and only that version serves it.
+        found = cache_get_many([key, CATALOGUE_VERSION_KEY])
+        version = int(found.get(CATALOGUE_VERSION_KEY) or 0)
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            return HttpResponse(stored[1], content_type="application/json")
+        response = super().list(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        body = JSONRenderer().render(response.data)
+        cache_set(key, (version, body), self.cache_seconds)
         return HttpResponse(body, content_type="application/json")
 
 

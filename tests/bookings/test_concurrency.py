@@ -1,36 +1,16 @@
 """Under real concurrency on PostgreSQL no seat is ever sold twice."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from rest_framework.test import APIClient
 
 from bookings.models import SEAT_HOLDING_STATUSES, Booking
+from tests.concurrency import run_together
 from tests.factories import ClassSessionFactory, PriceTierFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _active_seats(session) -> int:
@@ -69,7 +49,7 @@ def test_last_ten_seats_go_to_exactly_ten_of_fifty_concurrent_bookings():
         )
         return response.status_code, response.json().get("code")
 
-    results = _run_together(50, book)
+    results = run_together(50, book)
 
     statuses = Counter(status for status, _code in results)
     assert statuses == {201: 10, 409: 40}
@@ -107,7 +87,7 @@ def test_concurrent_cancels_and_holds_keep_the_counter_equal_to_the_bookings():
             format="json",
         ).status_code
 
-    results = _run_together(24, work)
+    results = run_together(24, work)
 
     assert results[:12] == [200] * 12
     session.refresh_from_db()
@@ -134,7 +114,7 @@ def test_bookings_for_different_sessions_do_not_block_each_other():
             .status_code
         )
 
-    assert _run_together(40, book) == [201] * 40
+    assert run_together(40, book) == [201] * 40
     for session in sessions:
         session.refresh_from_db()
         assert session.seats_taken == 4 == _active_seats(session)

@@ -1,38 +1,17 @@
 """A host changing the schedule while tourists book: no seat oversold, no booked session lost."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from bookings.models import Booking
 from core.errors import DomainError
+from tests.concurrency import run_together
 from tests.factories import ClassSessionFactory, MembershipFactory, PriceTierFactory, ScheduleRuleFactory
 from workshops.models import ClassSession
 from workshops.services.schedule import rule_extend, rule_update
 from workshops.services.sessions import session_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("new_capacity", [3, 6])
@@ -56,7 +35,7 @@ def test_capacity_lowered_during_a_booking_rush_never_ends_below_the_seats_taken
         }
         return APIClient().post("/api/v1/bookings/", body, format="json").status_code
 
-    results = _run_together(9, work)
+    results = run_together(9, work)
 
     session.refresh_from_db()
     booked = results[1:].count(201)
@@ -86,7 +65,7 @@ def test_a_rule_edit_racing_bookings_never_deletes_a_booked_session():
         }
         return APIClient().post("/api/v1/bookings/", body, format="json").status_code
 
-    results = _run_together(9, work)
+    results = run_together(9, work)
 
     assert all(status in (201, 404, 409) for status in results[1:]), results
     for booking in Booking.objects.select_related("session"):

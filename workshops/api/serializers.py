@@ -1,5 +1,4 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tourism.api.serializers import VillageSerializer, VillageSummarySerializer
@@ -96,12 +95,23 @@ class BatikClassSerializer(serializers.ModelSerializer):
         ]
 
 
+class SessionClassSummarySerializer(serializers.Serializer):
+    """The class of a session, read from the session row (its lowest price is annotated there)."""
+
+    slug = serializers.CharField(source="batik_class.slug")
+    title = serializers.CharField(source="batik_class.title")
+    technique = serializers.CharField(source="batik_class.technique")
+    duration_minutes = serializers.IntegerField(source="batik_class.duration_minutes")
+    price_from = serializers.IntegerField(allow_null=True, default=None)
+
+
 class SessionSerializer(serializers.ModelSerializer):
     starts_at = serializers.DateTimeField(read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
     seats_left = serializers.SerializerMethodField()
-    batik_class = serializers.SerializerMethodField(method_name="get_class")
-    workshop = serializers.SerializerMethodField()
+    # Nested serializers declared once: building them per row cost most of a page's time.
+    batik_class = SessionClassSummarySerializer(source="*", read_only=True)
+    workshop = WorkshopSummarySerializer(source="batik_class.workshop", read_only=True)
     min_participants = serializers.IntegerField(source="batik_class.min_participants", read_only=True)
     confirmed_seats = serializers.SerializerMethodField()
     minimum_progress = serializers.SerializerMethodField()
@@ -139,12 +149,3 @@ class SessionSerializer(serializers.ModelSerializer):
             return None
         return _("%(confirmed)s of %(minimum)s needed") % {"confirmed": confirmed, "minimum": minimum}
 
-    @extend_schema_field(ClassSummarySerializer)
-    def get_class(self, session: ClassSession) -> dict:
-        batik_class = session.batik_class
-        batik_class.price_from = getattr(session, "price_from", None)
-        return ClassSummarySerializer(batik_class).data
-
-    @extend_schema_field(WorkshopSummarySerializer)
-    def get_workshop(self, session: ClassSession) -> dict:
-        return WorkshopSummarySerializer(session.batik_class.workshop).data
