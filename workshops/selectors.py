@@ -59,12 +59,19 @@ def class_list() -> QuerySet[BatikClass]:
     )
 
 
-def _confirmed_seats():
-    # Seats of confirmed or attended bookings: progress toward the class's minimum.
-    # Through the reverse relation by name: workshops does not import the bookings app.
-    return Coalesce(
-        Sum("bookings__seats", filter=Q(bookings__status__in=["confirmed", "attended"])), Value(0)
+def _confirmed_seats() -> Coalesce:
+    """Seats of confirmed or attended bookings: progress toward the class's minimum.
+
+    A correlated subquery, not a JOIN + GROUP BY: PostgreSQL then sums only the
+    rows of the page it returns, and the paginator's COUNT leaves it out. It goes
+    through the reverse relation by name: workshops does not import bookings.
+    """
+    seats = (
+        ClassSession.objects.filter(pk=OuterRef("pk"))
+        .annotate(n=Sum("bookings__seats", filter=Q(bookings__status__in=["confirmed", "attended"])))
+        .values("n")
     )
+    return Coalesce(Subquery(seats), Value(0))
 
 
 def session_list() -> QuerySet[ClassSession]:
