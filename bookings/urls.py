@@ -7,6 +7,8 @@ urlpatterns = [
     path("bookings/<str:code>/", views.booking_page, name="booking-page"),
     path("bookings/<str:code>/hold/", views.booking_hold_page, name="booking-hold-page"),
     path("pemesanan-saya/", views.my_bookings, name="my-bookings"),
+    path("daftar-tunggu/<int:pk>/", views.waitlist_page, name="waitlist-page"),
+    path("daftar-tunggu/<int:pk>/terima/", views.waitlist_offer_page, name="waitlist-offer-page"),
     # Hosts and coordinators: pages that need the bookings of a session.
     path("host/sessions/<int:pk>/", web_host.roster, name="host-roster"),
     path("host/sessions/<int:pk>/roster.csv", web_host.roster_csv, name="host-roster-csv"),

@@ -108,7 +108,7 @@ def _offer_context(booking: Booking) -> dict:
     entry = WaitlistEntry.objects.filter(booking=booking).first()
     if entry is None:
         return {}
-    path = reverse("waitlist-accept", args=[entry.pk])
+    path = reverse("waitlist-offer-page", args=[entry.pk])
     token = waitlist_token(entry.pk, entry.manage_nonce)
     return {
         "accept_url": f"{settings.CANTING_SITE_URL}{path}?token={token}",

@@ -287,7 +287,7 @@ def test_the_offer_email_has_a_one_click_accept_link_and_the_deadline_in_wib(ses
     message = OutboxMessage.objects.get(kind=MessageKind.WAITLIST_OFFERED)
     assert outbox_deliver(message_id=message.pk)
     email = mailoutbox[-1]
-    assert f"/api/v1/waitlist/{entry.pk}/accept/?token=" in email.body
+    assert f"/daftar-tunggu/{entry.pk}/terima/?token=" in email.body
     assert "WIB" in email.subject and "WIB" in email.body
     assert "wa.me/6281200000000" in email.body
 

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from bookings.models import Booking, BookingStatus
+from bookings.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
+from tests.web.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,36 @@ def test_a_full_session_says_full_and_offers_no_booking_form(live_server, page, 
     assert page.locator("#full").is_visible()
     assert page.locator("form#book").count() == 0
     assert page.locator("a[href$='#sessions']").is_visible()
+    assert page.locator("form#waitlist").is_visible()
+
+
+def test_a_guest_joins_a_full_sessions_waitlist_and_sees_their_place(live_server, page, catalogue):
+    from bookings.services.holds import Contact
+    from bookings.services.waitlist import waitlist_join
+
+    full = catalogue["full"]
+    waitlist_join(
+        session_id=full.pk,
+        seats=1,
+        contact=Contact(name="Budi", email="budi@example.id"),
+        user=None,
+        language="id",
+    )
+
+    page.goto(f"{live_server.url}/sesi/{full.pk}/")
+    page.fill("input[name=waitlist-seats]", "2")
+    page.fill("input[name=waitlist-name]", "Rina Wulandari")
+    page.fill("input[name=waitlist-email]", "rina@example.id")
+    page.click("form#waitlist button[type=submit]")
+
+    page.wait_for_url(re.compile(r"/daftar-tunggu/\d+/\?token="))
+    assert page.locator("#position").inner_text() == "2"
+    assert "2" in page.locator("#party-size").inner_text()
+    assert page.locator("button[name=action][value=leave]").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "waitlist_joined_position.png"), full_page=True)
+    entry = WaitlistEntry.objects.get(contact_email="rina@example.id")
+    assert (entry.seats, entry.status) == (2, WaitlistStatus.WAITING)
 
 
 def test_the_language_switch_changes_the_page_to_english_and_back(live_server, page, catalogue):
@@ -114,6 +145,7 @@ def test_no_page_scrolls_sideways_on_a_360_px_phone(live_server, page, catalogue
         f"/sanggar/{batik_class.workshop.slug}/",
         f"/kelas/{batik_class.slug}/",
         f"/sesi/{catalogue['open'].pk}/",
+        f"/sesi/{catalogue['full'].pk}/",
         f"/kelas/{batik_class.slug}/",
     ]
     too_wide = {}
