@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.errors import NotFound
 from core.models import User
@@ -36,7 +36,13 @@ def is_coordinator(user: User) -> bool:
 
 
 def member_workshops(user: User, *, roles: tuple[str, ...] | None = None) -> QuerySet[Workshop]:
-    """The workshops `user` may manage (`roles` narrows it to, say, owners)."""
+    """The workshops `user` may manage (`roles` narrows it to, say, owners).
+
+    A coordinator reading (see IsHost) sees every workshop; writes and owner-only
+    reads stay with the members.
+    """
+    if roles is None and getattr(user, "_coordinator_reading", False):
+        return Workshop.objects.all()
     memberships = WorkshopMembership.objects.filter(user=user)
     if roles:
         memberships = memberships.filter(role__in=roles)
@@ -66,7 +72,16 @@ class IsHost(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and WorkshopMembership.objects.filter(user=user).exists())
+        if not (user and user.is_authenticated):
+            return False
+        # Programme coordinators read everything on the host API, and change nothing.
+        # The mark lives on this request's user object, so member_workshops() (which
+        # every host lookup goes through) widens reads for this request only.
+        reading = request.method in SAFE_METHODS
+        user._coordinator_reading = reading and (
+            user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
+        )
+        return user._coordinator_reading or WorkshopMembership.objects.filter(user=user).exists()
 
 
 class IsCoordinator(BasePermission):

@@ -90,7 +90,7 @@ def host_workshops(user) -> QuerySet[Workshop]:
     """The caller's workshops, each with the caller's role in it."""
     role = WorkshopMembership.objects.filter(workshop=OuterRef("pk"), user=user).values("role")[:1]
     return (
-        Workshop.objects.filter(memberships__user=user)
+        member_workshops(user)
         .select_related("village")
         .annotate(my_role=Subquery(role))
         .order_by("name", "id")
