@@ -33,9 +33,12 @@ from bookings.services.sessions import (
     session_bookings_move,
     session_cancel_with_bookings,
     session_reschedule_with_bookings,
+    session_update_with_waitlist,
 )
 from core.timezones import wib_date
-from workshops.permissions import IsCoordinator, IsHost
+from workshops.api.host_schedule_serializers import HostSessionSerializer, SessionUpdateInput
+from workshops.api.host_schedule_views import HostSessionDetail as WorkshopsHostSessionDetail
+from workshops.permissions import IsCoordinator, IsHost, session_for_member
 
 TAGS = ["host"]
 CONFLICT = OpenApiResponse(description="The session's or booking's state does not allow it (see `code`).")
@@ -183,3 +186,15 @@ class Notifications(HostView):
             notify_bookings=form.validated_data["notify_bookings"],
         )
         return Response(NotificationsOutput(membership).data)
+
+
+class HostSessionDetailWithWaitlist(WorkshopsHostSessionDetail):
+    """GET / PATCH one session, as in the workshops host API; a raised capacity moves the waitlist."""
+
+    @extend_schema(request=SessionUpdateInput, responses=HostSessionSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        session = session_for_member(request.user, pk)
+        form = SessionUpdateInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        session = session_update_with_waitlist(session=session, actor=request.user, **form.validated_data)
+        return Response(self.get_serializer(session).data)

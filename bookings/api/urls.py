@@ -3,6 +3,11 @@ from django.urls import path
 from bookings.api import host, reports, views, waitlist
 
 urlpatterns = [
+    path(
+        "host/sessions/<int:pk>/",
+        host.HostSessionDetailWithWaitlist.as_view(),
+        name="host-session-detail",
+    ),
     path("bookings/", views.BookingListCreate.as_view(), name="booking-list"),
     path("bookings/<str:code>/", views.BookingDetail.as_view(), name="booking-detail"),
     path("bookings/<str:code>/confirm/", views.BookingConfirm.as_view(), name="booking-confirm"),

@@ -30,6 +30,7 @@ from core.models import User
 from workshops.models import ClassSession, SessionStatus, Workshop
 from workshops.services.audit import audit_record
 from workshops.services.sessions import session_cancel, session_move
+from workshops.services.sessions import session_update as workshops_session_update
 
 T = TypeVar("T")
 # A host's change reaches the bookings that still count: unconfirmed holds are told too.
@@ -220,3 +221,17 @@ def _grant_free_cancel(
             before=before,
             after={**after, "free_cancel_until_start": True},
         )
+
+
+def session_update_with_waitlist(*, session: ClassSession, actor: User | None, **changes) -> ClassSession:
+    """A host's edit of a session; seats a higher capacity frees go to the waitlist at once.
+
+    The edit itself is workshops' session_update; this flow spans both apps, so it
+    lives here, in the higher one.
+    """
+    with transaction.atomic():
+        capacity_before = session.capacity
+        updated = workshops_session_update(session=session, actor=actor, **changes)
+        if updated.capacity > capacity_before:
+            waitlist_advance_after_commit(session_ids=[updated.pk])
+    return updated

@@ -366,3 +366,43 @@ def test_a_cancellation_triggers_the_offer_after_commit_and_a_broker_outage_is_l
     sweep_waitlists()
     later.refresh_from_db()
     assert later.status == WaitlistStatus.OFFERED
+
+
+def test_a_host_raising_the_capacity_offers_the_new_seats_to_the_waitlist_at_once(
+    django_capture_on_commit_callbacks,
+):
+    from rest_framework.test import APIClient
+
+    from bookings.models import WaitlistEntry
+    from config.celery import app
+    from tests.factories import ClassSessionFactory, MembershipFactory, PriceTierFactory
+
+    # The trigger publishes a real task; run it in-process to see its effect.
+    app.conf.task_always_eager = True
+    try:
+        session = ClassSessionFactory(capacity=2)
+        PriceTierFactory(batik_class=session.batik_class)
+        guest = APIClient()
+        guest.post(
+            "/api/v1/bookings/",
+            {"session": session.pk, "seats": 2, "contact": {"name": "A", "email": "a@example.id"}},
+            format="json",
+        )
+        joined = guest.post(
+            f"/api/v1/sessions/{session.pk}/waitlist/",
+            {"seats": 2, "contact": {"name": "Budi", "email": "budi@example.id"}},
+            format="json",
+        )
+        assert joined.status_code == 201, joined.content
+        owner = MembershipFactory(workshop=session.batik_class.workshop).user
+        host = APIClient()
+        host.force_authenticate(owner)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            raised = host.patch(f"/api/v1/host/sessions/{session.pk}/", {"capacity": 4}, format="json")
+
+        assert raised.status_code == 200, raised.content
+        entry = WaitlistEntry.objects.get(pk=joined.json()["id"])
+        assert entry.status == "offered"
+    finally:
+        app.conf.task_always_eager = False

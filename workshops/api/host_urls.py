@@ -34,7 +34,7 @@ urlpatterns = [
     path("classes/<slug:class_slug>/rules/", schedule.RuleListCreate.as_view(), name="host-rule-list"),
     path("rules/<int:pk>/", schedule.RuleDetail.as_view(), name="host-rule-detail"),
     path("sessions/", schedule.HostSessionList.as_view(), name="host-session-list"),
-    path("sessions/<int:pk>/", schedule.HostSessionDetail.as_view(), name="host-session-detail"),
+    # sessions/<pk>/ (GET, PATCH) is served by bookings.api.host: a raised capacity moves the waitlist.
     path(
         "workshops/<slug:slug>/closed-days/",
         schedule.ClosedDayListCreate.as_view(),

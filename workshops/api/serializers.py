@@ -148,4 +148,3 @@ class SessionSerializer(serializers.ModelSerializer):
         if confirmed is None or minimum <= 1 or confirmed >= minimum:
             return None
         return _("%(confirmed)s of %(minimum)s needed") % {"confirmed": confirmed, "minimum": minimum}
-
