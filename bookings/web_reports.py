@@ -14,10 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings.api.csv import csv_response
-
 # The reports API's CSV columns, so the page's download and the API's file are the same file.
-from bookings.api.reports import _csv_header, _csv_row
+from bookings.api.reports import report_csv_response
 from bookings.reports import GROUP_BY, MonthlyReport, ReportRow, monthly_report
 from core.formatting import rupiah
 from core.timezones import wib_date
@@ -142,11 +140,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @coordinator_page
 def report_csv(request: HttpRequest) -> HttpResponse:
-    report = _report(request)
-    totals = report.totals
-    totals.name = _("Total")
-    return csv_response(
-        header=_csv_header(report.group_by),
-        rows=[_csv_row(row, report.group_by) for row in [*report.rows, totals]],
-        filename=f"canting-report-{report.year}-{report.month:02d}-{report.group_by}.csv",
-    )
+    return report_csv_response(_report(request))

@@ -1,6 +1,7 @@
 """Small field helpers shared by the catalogue models."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +52,27 @@ class LanguagesField(models.CharField):
 def rupiah(amount: int) -> str:
     """Whole rupiah the Indonesian way: 75000 → 'Rp75.000'."""
     return "Rp" + f"{int(amount):,}".replace(",", ".")
+
+
+def latitude_field() -> models.DecimalField:
+    """An optional latitude in degrees (six decimals: about 10 cm)."""
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    """An optional longitude in degrees."""
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )

@@ -1,8 +1,9 @@
 """Tourism villages (kampung / desa wisata): the top of the catalogue."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import latitude_field, longitude_field
 
 
 class VillageClassification(models.TextChoices):
@@ -25,22 +26,8 @@ class Village(models.Model):
     province = models.CharField(_("province"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     highlights = models.TextField(_("highlights"), blank=True, help_text=_("One per line."))
     whatsapp = models.CharField(_("WhatsApp number"), max_length=32, blank=True)
     classification = models.CharField(

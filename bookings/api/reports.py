@@ -1,5 +1,6 @@
 """`/api/v1/reports/...`: programme coordinators' monthly figures, as JSON or CSV."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -103,12 +104,16 @@ class MonthlyReport(CsvOrJsonMixin, APIView):
         form.is_valid(raise_exception=True)
         report = monthly_report(**form.validated_data)
         if self.wants_csv(request):
-            totals = report.totals
-            totals.name = _("Total")
-            rows = [_csv_row(row, report.group_by) for row in [*report.rows, totals]]
-            return csv_response(
-                header=_csv_header(report.group_by),
-                rows=rows,
-                filename=f"canting-report-{report.year}-{report.month:02d}-{report.group_by}.csv",
-            )
+            return report_csv_response(report)
         return Response(MonthlyReportOutput(report).data)
+
+
+def report_csv_response(report) -> HttpResponse:
+    """The month's figures as a CSV download (the API and the coordinator page share it)."""
+    totals = report.totals
+    totals.name = _("Total")
+    return csv_response(
+        header=_csv_header(report.group_by),
+        rows=[_csv_row(row, report.group_by) for row in [*report.rows, totals]],
+        filename=f"canting-report-{report.year}-{report.month:02d}-{report.group_by}.csv",
+    )

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import LanguagesField, split_languages
+from core.fields import LanguagesField, latitude_field, longitude_field, split_languages
 from tourism.models import Village
 
 
@@ -23,22 +23,8 @@ class Workshop(models.Model):
     production_group = models.CharField(_("production group (kelompok produksi)"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     languages = LanguagesField(_("languages spoken"))
     whatsapp = models.CharField(_("WhatsApp number"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
