@@ -184,6 +184,10 @@ else:
         }
     }
 
+# A hold is written by one database function on PostgreSQL (bookings/services/hold_write.py);
+# off, the same statements go one by one (always so on SQLite).
+CANTING_HOLD_IN_DATABASE = env_bool("CANTING_HOLD_IN_DATABASE", True)
+
 # --- Celery ------------------------------------------------------------------
 # Bounded Redis calls for the broker: a booking request gives up on Redis in
 # about a second and leaves the message to the outbox sweep.
