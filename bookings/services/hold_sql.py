@@ -15,6 +15,7 @@ never silently wrong.
 from datetime import UTC, datetime
 from functools import cache, cached_property
 
+import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -168,12 +169,35 @@ class BookableSession:
         return tiers
 
 
-def bookable_session_read(*, session_id: int, now: datetime) -> BookableSession | None:
-    """The session of a published class, workshop and village, or None."""
+_NEVER_AUTOMATICALLY = 2**31 - 1
+
+
+def fetch_prepared(sql: str, params: list) -> list[tuple]:
+    """Run one hot-path statement and return its rows.
+
+    On PostgreSQL as a prepared statement, with the values bound on the server:
+    planning the session read's joins took PostgreSQL several times longer than
+    running it, and a prepared statement is planned once per connection.
+    Django's cursor still opens the connection and checks its health.
+    """
     db = _db()
     with db.cursor() as cursor:
-        cursor.execute(_READ_SQL, [BookingStatus.HELD.value, db_time(now, db), session_id, True, True, True])
-        rows = cursor.fetchall()
+        if db.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        connection = db.connection
+        if connection.prepare_threshold is None:
+            # Django turns psycopg's statement preparing off; its own (client-side)
+            # cursors never prepare, so this only lets `prepare=True` below work.
+            connection.prepare_threshold = _NEVER_AUTOMATICALLY
+        with db.wrap_database_errors, psycopg.Cursor(connection) as bound:
+            bound.execute(sql, params, prepare=True)
+            return bound.fetchall()
+
+
+def bookable_session_read(*, session_id: int, now: datetime) -> BookableSession | None:
+    """The session of a published class, workshop and village, or None."""
+    rows = fetch_prepared(_READ_SQL, [BookingStatus.HELD.value, db_time(now), session_id, True, True, True])
     return BookableSession(rows) if rows else None
 
 

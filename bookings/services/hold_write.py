@@ -18,15 +18,17 @@ inserts the columns the models have. Tests run both ways on PostgreSQL.
 import json
 from contextlib import nullcontext
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from bookings.errors import SessionFull, TooManyHolds
 from bookings.models import Booking, BookingLine, BookingStatus, HolderLock
 from bookings.services.capacity import seats_take
-from bookings.services.hold_sql import active_holds_count, holder_lock, rows_insert
+from bookings.services.hold_sql import active_holds_count, fetch_prepared, holder_lock, rows_insert
 from core.cache import catalogue_changed
 from workshops.models import ClassSession, SessionStatus
 
@@ -101,16 +103,36 @@ def _uses_function(db: BaseDatabaseWrapper) -> bool:
     return db.vendor == "postgresql" and settings.CANTING_HOLD_IN_DATABASE
 
 
-def _json_value(value):
-    return value.isoformat() if isinstance(value, datetime) else value
+@cache
+def _json_columns(model, skip: tuple[str, ...]) -> list[tuple[str, str]]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip]
+    # Text, numbers, booleans and datetimes only: jsonb_populate_record reads each into its column.
+    if unfit := [f.name for f in fields if f.get_internal_type() not in _PLAIN_TYPES]:
+        raise ImproperlyConfigured(f"hold_write cannot carry {model.__name__}.{unfit} through JSON as is")
+    return [(f.column, f.attname) for f in fields]
 
 
-def _row(obj, db: BaseDatabaseWrapper, skip: tuple[str, ...] = ()) -> dict:
-    return {
-        f.column: _json_value(f.get_db_prep_save(getattr(obj, f.attname), db))
-        for f in type(obj)._meta.concrete_fields
-        if not f.primary_key and f.column not in skip
-    }
+_PLAIN_TYPES = {
+    "CharField",
+    "EmailField",
+    "TextField",
+    "BooleanField",
+    "DateTimeField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+}
+
+
+def _row(obj, skip: tuple[str, ...] = ()) -> dict:
+    row = {}
+    for column, attname in _json_columns(type(obj), skip):
+        value = getattr(obj, attname)
+        row[column] = value.isoformat() if isinstance(value, datetime) else value
+    return row
 
 
 def hold_write(
@@ -141,15 +163,14 @@ def hold_write(
         user_id,
         email,
         max_holds,
-        json.dumps(_row(booking, db)),
-        json.dumps([_row(line, db, line_skip) for line in lines]),
+        json.dumps(_row(booking)),
+        json.dumps([_row(line, line_skip) for line in lines]),
     ]
     sql = f"SELECT {FUNCTION}(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)"
     try:
         # Inside a caller's transaction, a savepoint keeps a refusal from spoiling it.
-        with transaction.atomic() if db.in_atomic_block else nullcontext(), db.cursor() as cursor:
-            cursor.execute(sql, params)
-            (booking_id,) = cursor.fetchone()
+        with transaction.atomic() if db.in_atomic_block else nullcontext():
+            ((booking_id,),) = fetch_prepared(sql, params)
     except DatabaseError as exc:
         state = getattr(exc.__cause__, "sqlstate", None)
         if state == _SESSION_FULL:
