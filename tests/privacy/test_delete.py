@@ -262,7 +262,7 @@ def test_the_account_page_tells_the_last_owner_why_not(workshop, owner):
     page = browser.post("/akun/", {"password": PASSWORD})
 
     assert page.status_code == 409
-    assert workshop.name in page.content.decode()
+    assert '<p class="alert" role="alert">' in page.content.decode()
     assert User.objects.filter(pk=owner.pk).exists()
 
 
