@@ -246,13 +246,17 @@ def booking_free_cancel_deadline(booking: Booking) -> datetime:
     return booking.session.starts_at - timedelta(hours=booking.session.batik_class.cancellation_hours)
 
 
-def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
+def booking_cancel(*, booking: Booking, by_host: bool = False, account_deleted: bool = False) -> Booking:
     """Cancel a held or confirmed booking and give its seats back.
 
     A tourist may cancel a confirmed booking for free until the class's
     cancellation window closes (until the start, if the host moved the session);
     a held booking can always be let go. The workshop's owners hear of a
     confirmed booking the tourist cancelled.
+
+    `account_deleted`: the guest deleted their account. The window does not apply
+    (nobody is left to come), the owners are told, and no e-mail goes to the guest,
+    whose address is erased in the same transaction.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -261,7 +265,7 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
             raise InvalidTransition(current=locked.status, action=_("cancelled"))
         hours = locked.session.batik_class.cancellation_hours
         deadline = booking_free_cancel_deadline(locked)
-        if locked.status == BookingStatus.CONFIRMED and not by_host and now > deadline:
+        if locked.status == BookingStatus.CONFIRMED and not (by_host or account_deleted) and now > deadline:
             if locked.free_cancel_until_start:
                 raise SessionStarted()
             raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
@@ -269,7 +273,8 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
         transaction.on_commit(catalogue_changed)
         waitlist_advance_after_commit(session_ids=[locked.session_id])
-        outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
+        if not account_deleted:
+            outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
         if locked.status == BookingStatus.CONFIRMED and not by_host:
             owners_notify(
                 booking=locked,

@@ -292,6 +292,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Canting -----------------------------------------------------------------
 # How stale the scheduler's heartbeat may be before /healthz calls it stale.
 CANTING_HEARTBEAT_STALE_SECONDS = env_int("CANTING_HEARTBEAT_STALE_SECONDS", 180)
+# UU PDP: guests' names, e-mails and phones are erased this many days after their session ended.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
 
 LOGGING = {
     "version": 1,
