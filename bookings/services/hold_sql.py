@@ -142,30 +142,69 @@ def _split(row: tuple) -> dict[str, tuple]:
     return parts
 
 
-class BookableSession:
-    """A session as a hold reads it: the session and its class; workshop and tiers on demand.
+def _position(alias: str, attname: str) -> int:
+    start = 0
+    for plan_alias, _model, fields in _READ_PLAN:
+        if plan_alias == alias:
+            return start + [f.attname for f in fields].index(attname)
+        start += len(fields)
+    raise KeyError(attname)
 
-    A refused hold (a full session) looks at the session and the class's limits
-    alone, so the rest becomes model instances only when the hold goes ahead.
+
+class _Limits:
+    """Just the class values its seat limit needs, to ask the model's own rule."""
+
+    def __init__(self, max_seats_per_booking: int | None, max_participants: int) -> None:
+        self.max_seats_per_booking = max_seats_per_booking
+        self.max_participants = max_participants
+
+
+class BookableSession:
+    """A session as a hold reads it: what decides a refusal first, model instances on demand.
+
+    Most requests for a full class are refused on `status`, `starts_at` and
+    `seats_left` alone, so the session, its class, workshop and tiers become
+    model instances only when the hold goes ahead.
     """
 
+    _STATUS = _position("s", "status")
+    _STARTS_AT = _position("s", "starts_at")
+    _CAPACITY = _position("s", "capacity")
+    _SEATS_TAKEN = _position("s", "seats_taken")
+    _MAX_SEATS = _position("c", "max_seats_per_booking")
+    _MAX_PARTICIPANTS = _position("c", "max_participants")
+
     def __init__(self, rows: list[tuple]) -> None:
-        self._rows = [_split(row) for row in rows]
-        first = self._rows[0]
-        self.session: ClassSession = _instance(ClassSession, _READ_PLAN[0][2], first["s"])
-        self.session.batik_class = _instance(BatikClass, _READ_PLAN[1][2], first["c"])
-        self.has_overdue_holds = bool(rows[0][-1])
+        self._rows = rows
+        first = rows[0]
+        self.status: str = first[self._STATUS]
+        self.starts_at: datetime = _aware(first[self._STARTS_AT])
+        self.seats_left: int = first[self._CAPACITY] - first[self._SEATS_TAKEN]
+        self.seats_per_booking_limit: int = BatikClass.seats_per_booking_limit.fget(
+            _Limits(first[self._MAX_SEATS], first[self._MAX_PARTICIPANTS])
+        )
+        self.has_overdue_holds = bool(first[-1])
+
+    @cached_property
+    def session(self) -> ClassSession:
+        """The session, with its class and the class's workshop."""
+        parts = _split(self._rows[0])
+        session = _instance(ClassSession, _READ_PLAN[0][2], parts["s"])
+        session.batik_class = _instance(BatikClass, _READ_PLAN[1][2], parts["c"])
+        session.batik_class.workshop = _instance(Workshop, _READ_PLAN[2][2], parts["w"])
+        return session
 
     @cached_property
     def tiers(self) -> list[PriceTier]:
-        """The class's price tiers by position; the class gets its workshop."""
+        """The class's price tiers by position."""
         batik_class = self.session.batik_class
-        batik_class.workshop = _instance(Workshop, _READ_PLAN[2][2], self._rows[0]["w"])
-        tiers = [
-            _instance(PriceTier, _READ_PLAN[3][2], row["t"]) for row in self._rows if row["t"][0] is not None
-        ]
-        for tier in tiers:
-            tier.batik_class = batik_class
+        tiers = []
+        for row in self._rows:
+            values = _split(row)["t"]
+            if values[0] is not None:
+                tier = _instance(PriceTier, _READ_PLAN[3][2], values)
+                tier.batik_class = batik_class
+                tiers.append(tier)
         return tiers
 
 

@@ -57,17 +57,16 @@ def _bookable_session(session_id: int, now: datetime) -> BookableSession:
     found = bookable_session_read(session_id=session_id, now=now)
     if found is None:
         raise SessionNotFound()
-    session = found.session
-    if session.status == SessionStatus.CANCELLED:
+    if found.status == SessionStatus.CANCELLED:
         raise SessionCancelled()
-    if session.status != SessionStatus.SCHEDULED:
+    if found.status != SessionStatus.SCHEDULED:
         raise SessionNotBookable()
-    if session.starts_at <= now:
+    if found.starts_at <= now:
         raise SessionStarted()
     return found
 
 
-def _requested_seats(session: ClassSession, lines: list[LineRequest]) -> int:
+def _requested_seats(found: BookableSession, lines: list[LineRequest]) -> int:
     if not lines:
         raise InvalidBooking(
             _("Choose at least one seat."), fields={"lines": [_("Choose at least one seat.")]}
@@ -78,7 +77,7 @@ def _requested_seats(session: ClassSession, lines: list[LineRequest]) -> int:
                 _("Each quantity must be at least 1."), fields={"lines": [_("Quantity must be at least 1.")]}
             )
     seats = sum(line.quantity for line in lines)
-    limit = session.batik_class.seats_per_booking_limit
+    limit = found.seats_per_booking_limit
     if seats > limit:
         message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
         raise InvalidBooking(message, fields={"lines": [message]})
@@ -132,14 +131,14 @@ def booking_hold(
     """
     now = timezone.now()
     found = _bookable_session(session_id, now)
-    session = found.session
-    seats = _requested_seats(session, lines)
-    if session.seats_left < seats and not found.has_overdue_holds:
+    seats = _requested_seats(found, lines)
+    if found.seats_left < seats and not found.has_overdue_holds:
         # Refusing on this read is safe: it can only turn someone away, never sell a
         # seat, and a seat freed a moment later would have been missed by an
         # earlier request too. Taking seats always goes through the atomic UPDATE.
         raise SessionFull()
-    booking_lines = _priced_lines(found, lines)  # reads the class: after the cheap refusal
+    session = found.session
+    booking_lines = _priced_lines(found, lines)
     contact = contact or Contact(name=user.display_name, email=user.email, phone=user.phone)
     email = contact.email.strip().lower()
     hold_minutes = session.batik_class.workshop.hold_minutes
