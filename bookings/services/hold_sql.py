@@ -105,9 +105,12 @@ INSERT INTO {_table(HolderLock)} ("key", touched_at) VALUES (%s, %s)
 ON CONFLICT ("key") DO UPDATE SET touched_at = excluded.touched_at
 """
 
+# The person's held bookings (their own index), then which are still running; with the
+# time test among the others PostgreSQL may walk every running hold instead.
 _ACTIVE_HOLDS_SQL = f"""
-SELECT COUNT(*) FROM {_table(Booking)}
-WHERE status = %s AND hold_expires_at > %s AND {{holder}}
+WITH mine AS MATERIALIZED (
+    SELECT hold_expires_at FROM {_table(Booking)} WHERE status = %s AND {{holder}}
+) SELECT COUNT(*) FROM mine WHERE hold_expires_at > %s
 """
 _BY_USER = _ACTIVE_HOLDS_SQL.format(holder="user_id = %s")
 _BY_EMAIL = _ACTIVE_HOLDS_SQL.format(holder="user_id IS NULL AND contact_email = %s")
@@ -251,7 +254,7 @@ def active_holds_count(*, user_id: int | None, email: str, now: datetime) -> int
     sql, holder = (_BY_USER, user_id) if user_id is not None else (_BY_EMAIL, email)
     db = _db()
     with db.cursor() as cursor:
-        cursor.execute(sql, [BookingStatus.HELD.value, db_time(now, db), holder])
+        cursor.execute(sql, [BookingStatus.HELD.value, holder, db_time(now, db)])
         return cursor.fetchone()[0]
 
 

@@ -69,12 +69,17 @@ BEGIN
     END IF;
     INSERT INTO {holder} ("key", touched_at) VALUES (p_holder, p_now)
         ON CONFLICT ("key") DO UPDATE SET touched_at = excluded.touched_at;
+    -- The person's held bookings first (their own index), then which are still running:
+    -- with the time test inside, PostgreSQL may instead walk every running hold.
     IF p_user IS NOT NULL THEN
-        SELECT count(*) INTO v_holds FROM {booking}
-         WHERE status = '{held}' AND hold_expires_at > p_now AND user_id = p_user;
+        WITH mine AS MATERIALIZED (
+            SELECT hold_expires_at FROM {booking} WHERE user_id = p_user AND status = '{held}'
+        ) SELECT count(*) INTO v_holds FROM mine WHERE hold_expires_at > p_now;
     ELSE
-        SELECT count(*) INTO v_holds FROM {booking}
-         WHERE status = '{held}' AND hold_expires_at > p_now AND user_id IS NULL AND contact_email = p_email;
+        WITH mine AS MATERIALIZED (
+            SELECT hold_expires_at FROM {booking}
+             WHERE contact_email = p_email AND status = '{held}' AND user_id IS NULL
+        ) SELECT count(*) INTO v_holds FROM mine WHERE hold_expires_at > p_now;
     END IF;
     IF v_holds >= p_max_holds THEN
         RAISE EXCEPTION 'too many holds' USING ERRCODE = '{_TOO_MANY_HOLDS}';
