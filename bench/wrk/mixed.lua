@@ -1,7 +1,8 @@
 -- Canting mixed-load driver for wrk (LuaJIT): people browsing, booking, confirming, cancelling.
 --
 --   wrk -t20 -c20 -d20s -s bench/wrk/mixed.lua http://127.0.0.1:PORT -- \
---       tag=RUN roomy=1,2,3 filling=4,5 browse=6,7,8 classes=slug-a,slug-b mix=60,20,15,5
+--       tag=RUN roomy=1,2,3 filling=4,5 browse=6,7,8 classes=slug-a,slug-b mix=60,20,15,5 \
+--       [filling_share=0.2] [pages=3]
 --
 -- ONE CONNECTION PER THREAD (-t equal to -c; bench/mixed.py sees to it). wrk calls
 -- request() and then response() for the same connection, so with one connection in
@@ -11,7 +12,7 @@
 -- lets a thread follow up on its own bookings.
 --
 -- Each request draws an action by weight (mix=browse,hold,confirm,cancel, in %):
---   browse   GET the session list (?available=true, pages 1-3), one session
+--   browse   GET the session list (?available=true, pages 1 to `pages`, 3), one session
 --            (/api/v1/sessions/{id}/) or one class (/api/v1/classes/{slug}/)
 --   hold     POST /api/v1/bookings/ as a guest with an e-mail of its own, one seat;
 --            mostly on `roomy` sessions (plenty of seats), some on `filling` ones,
@@ -58,6 +59,7 @@ local tag
 local roomy, filling, browse_ids, classes = {}, {}, {}, {}
 local weights = { 60, 20, 15, 5 }
 local filling_share = 0.2
+local pages = 3
 local held, confirmed = {}, {} -- this thread's bookings: { code = ..., token = ... }
 local current -- what the request on the wire is: { action, started, filling, booking }
 local started
@@ -106,6 +108,7 @@ function init(args)
     end
   end
   filling_share = tonumber(opts.filling_share or filling_share)
+  pages = tonumber(opts.pages or pages)
   math.randomseed(1000 + tid)
   started = now()
 end
@@ -137,7 +140,7 @@ end
 local function browse_request()
   local r = math.random()
   if r < 0.5 then
-    local page = math.random(3)
+    local page = math.random(pages)
     local path = "/api/v1/sessions/?available=true" .. (page > 1 and ("&page=" .. page) or "")
     return wrk.format("GET", path, get_headers)
   elseif r < 0.8 then
