@@ -538,12 +538,14 @@ def report(measured: dict) -> bool:
         f" {'failed':>7}  answers"
     )
     for row in rows:
-        ratio = "1.000" if row.name == "floor" else f"{row.rate_ratio or 0:.3f}"
+        floor = row.name == "floor"
+        rate_ratio = "1.000" if floor else f"{row.rate_ratio or 0:.3f}"
+        p50, p95, p99 = (
+            ("1.00",) * 3 if floor else (_ratio(row.p50_ratio), _ratio(row.p95_ratio), _ratio(row.p99_ratio))
+        )
         say(
-            f"{row.name:<11} {row.requests:>8} {row.rate:>8.1f} {ratio:>6}"
-            f" {row.p50_ms:>7.2f} {_ratio(row.p50_ratio) or '1.00':>6}"
-            f" {row.p95_ms:>7.2f} {_ratio(row.p95_ratio) or '1.00':>6}"
-            f" {row.p99_ms:>7.2f} {_ratio(row.p99_ratio) or '1.00':>6}"
+            f"{row.name:<11} {row.requests:>8} {row.rate:>8.1f} {rate_ratio:>6}"
+            f" {row.p50_ms:>7.2f} {p50:>6} {row.p95_ms:>7.2f} {p95:>6} {row.p99_ms:>7.2f} {p99:>6}"
             f" {100 * row.failure_rate:>6.2f}%  {row.statuses}"
         )
     say("-" * 112)

@@ -180,3 +180,27 @@ def test_the_mail_check_finds_missing_duplicated_and_unconfirmed_confirmations(m
     assert check.unexpected == ["BTK-DDDDDD"]
     assert check.confirmations == 5
     assert check_mail(mailbox, {"BTK-AAAAAA", "BTK-EEEEEE", "BTK-DDDDDD"}).duplicated == ["BTK-BBBBBB"]
+
+
+def test_the_report_gives_each_figure_as_a_ratio_to_the_floor_and_fails_when_a_check_fails(capsys):
+    from bench.mixed import Cpu, Row, report
+
+    floor = Row("floor", 1000, 10.0, 100.0, 10.0, 20.0, 40.0, failures=0, statuses="200×1000")
+    hold = Row("  hold", 50, 10.0, 5.0, 50.0, 100.0, 400.0, failures=1, statuses="201×49 500×1")
+    hold.relative_to(floor)
+    cpu = Cpu(server=150, postgres=30, worker=10, wrk=5, other=5, others="")
+    measured = {
+        "rows": [floor, hold],
+        "cpu": {"mixed": cpu},
+        "checks": {"oversold": (True, "0 seats oversold"), "e-mails": (False, "1 missing")},
+    }
+
+    assert (hold.rate_ratio, hold.p50_ratio, hold.p95_ratio, hold.p99_ratio) == (0.05, 5.0, 5.0, 10.0)
+    assert hold.failure_rate == 0.02
+    assert report(measured) is False
+    printed = capsys.readouterr().out
+    assert "  hold" in printed and "0.050" in printed and "10.00" in printed and "2.00%" in printed
+    assert "e-mails    FAIL  1 missing" in printed
+
+    measured["checks"]["e-mails"] = (True, "1 confirmation e-mail for 1 confirmed booking")
+    assert report(measured) is True
