@@ -402,17 +402,38 @@ def _wrk(server: Gunicorn, worker: CeleryWorker, **kwargs) -> tuple[WrkResult, f
     return result, worker.cpu_seconds() - before
 
 
-def _drain(session_ids: list[int], timeout: float) -> tuple[int, float]:
-    """Wait until the worker has sent every message of these sessions' bookings; how many are left."""
-    from bookings.models import OutboxMessage
+def settle(session_ids: list[int], *, timeout: float, quiet: float = 1.0) -> tuple[int, float]:
+    """Wait until these sessions' bookings stop changing and every message of theirs is sent.
+
+    Requests still running when wrk stopped commit afterwards, and the worker sends
+    their messages later still: the checks read the database and the mailbox only
+    once nothing has changed for `quiet` seconds and nothing is left unsent.
+    Returns how many messages are unsent and how long it waited.
+    """
+    from django.db.models import Count, Q
+
+    from bookings.models import Booking, BookingStatus, OutboxMessage
 
     started = time.monotonic()
+    last, quiet_since = None, started
     while True:
-        left = OutboxMessage.objects.filter(booking__session_id__in=session_ids, sent_at__isnull=True).count()
-        waited = time.monotonic() - started
-        if left == 0 or waited >= timeout:
-            return left, waited
-        time.sleep(0.5)
+        state = (
+            Booking.objects.filter(session_id__in=session_ids).aggregate(
+                n=Count("pk"),
+                confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+                cancelled=Count("pk", filter=Q(status=BookingStatus.CANCELLED)),
+            ),
+            OutboxMessage.objects.filter(booking__session_id__in=session_ids).aggregate(
+                n=Count("pk"), unsent=Count("pk", filter=Q(sent_at__isnull=True))
+            ),
+        )
+        now = time.monotonic()
+        if state != last:
+            last, quiet_since = state, now
+        unsent = state[1]["unsent"]
+        if (unsent == 0 and now - quiet_since >= quiet) or now - started >= timeout:
+            return unsent, now - started
+        time.sleep(0.25)
 
 
 def measure(
@@ -461,8 +482,11 @@ def measure(
         row.relative_to(floor)
     say(f"        {mixed.rate:.1f} req/s, p50 {mixed.p50_ms} ms ({mixed.statuses})")
 
-    say(f"\n[after] waiting for the worker to send every message (up to {DRAIN_SECONDS:g} s)")
-    left, waited = _drain(sessions.touched, DRAIN_SECONDS)
+    # gunicorn finishes the requests wrk left on the wire (a graceful stop), then the worker
+    # sends what they and the run queued.
+    server.stop()
+    say(f"\n[after] gunicorn stopped; the worker sends every message (waiting up to {DRAIN_SECONDS:g} s)")
+    left, waited = settle(sessions.touched, timeout=DRAIN_SECONDS)
     say(f"        outbox {'drained' if not left else f'NOT drained: {left} unsent'} after {waited:.1f} s")
     outcome = _booking_outcome(sessions.touched)
     ours = Booking.objects.filter(session_id__in=sessions.touched)
