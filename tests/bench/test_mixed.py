@@ -28,6 +28,7 @@ from bench.mixed import (
 from bench.run import _booking_outcome
 from bookings.models import Booking, BookingStatus
 from config.celery import app as celery_app
+from tests.conftest import _unavailable
 from tests.factories import BatikClassFactory, ClassSessionFactory, PriceTierFactory
 
 pytestmark = [pytest.mark.postgres]
@@ -37,7 +38,7 @@ CONNECTIONS = 4
 
 def _wrk_or_skip() -> None:
     if shutil.which("wrk") is None:
-        pytest.skip("needs wrk (apt-get install -y wrk), the benchmark's load generator")
+        _unavailable("needs wrk, the benchmark's load generator: apt-get install -y wrk")
 
 
 class LiveServer:
