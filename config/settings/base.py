@@ -301,6 +301,14 @@ LOGGING = {
 # Where people open Canting; links in e-mails and calendar files start here.
 CANTING_SITE_URL = os.environ.get("CANTING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Payments ----------------------------------------------------------------
+# A bank transfer must arrive within this many hours of choosing it ...
+PAYMENT_BANK_TRANSFER_HOURS = env_int("PAYMENT_BANK_TRANSFER_HOURS", 24)
+# ... and at least this many hours before the class starts, so the host can check the bank.
+PAYMENT_BANK_TRANSFER_CUTOFF_HOURS = env_int("PAYMENT_BANK_TRANSFER_CUTOFF_HOURS", 3)
+# How long a gateway payment (QRIS, virtual account, e-wallet) stays open; the hold follows it.
+PAYMENT_GATEWAY_EXPIRY_MINUTES = env_int("PAYMENT_GATEWAY_EXPIRY_MINUTES", 15)
+
 # --- Payment gateways ----------------------------------------------------------
 # Secrets come from the environment only. The defaults point at the local fake
 # gateways (`python -m fakegateways`, started by `make run`); no real money moves.
