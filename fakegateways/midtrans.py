@@ -44,6 +44,8 @@ STATUS_CODES = {
 }
 PAID = {"settlement", "capture"}
 REFUNDABLE = {"settlement", "capture", "partial_refund"}
+# Midtrans refunds cards, QRIS and e-wallets; a virtual account payment goes back by hand.
+NOT_REFUNDABLE_TYPES = {"bank_transfer", "echannel", "cstore"}
 ORDER_ID = re.compile(r"^[A-Za-z0-9\-_.~]{1,50}$")
 EXPIRY_UNITS = {
     "second": 1,
@@ -248,6 +250,10 @@ class FakeMidtrans:
                         "status_code": "412",
                         "status_message": "Merchant cannot modify the status of the transaction",
                     },
+                )
+            if transaction.payment_type in NOT_REFUNDABLE_TYPES:
+                return json_response(
+                    412, {"status_code": "412", "status_message": "Payment type is not supported for refund"}
                 )
             amount = data.get("amount", transaction.gross_amount - transaction.refunded)
             if (

@@ -206,6 +206,11 @@ class FakeXendit:
                 return json_response(
                     400, {"error_code": "INELIGIBLE_TRANSACTION_ERROR", "message": "The invoice is not paid"}
                 )
+            if invoice.payment_method == "BANK_TRANSFER":
+                # Xendit refunds QRIS, e-wallet and card payments; a virtual account goes back by hand.
+                return json_response(
+                    400, {"error_code": "REFUND_NOT_SUPPORTED_ERROR", "message": "Refund is not supported"}
+                )
             refundable = (invoice.paid_amount or 0) - invoice.refunded
             amount = data.get("amount", refundable)
             if (

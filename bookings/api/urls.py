@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bookings.api import host, reports, views, waitlist
+from bookings.payments.webhooks import webhook_urlpatterns
 
 urlpatterns = [
     path(
@@ -27,4 +28,5 @@ urlpatterns = [
     path("host/check-in/undo/", host.CheckInUndo.as_view(), name="host-check-in-undo"),
     path("host/notifications/", host.Notifications.as_view(), name="host-notifications"),
     path("reports/monthly/", reports.MonthlyReport.as_view(), name="report-monthly"),
+    *webhook_urlpatterns,
 ]

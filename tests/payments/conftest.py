@@ -112,3 +112,52 @@ def fake_gateways(fake_gateways_server, settings) -> FakeControl:
     settings.XENDIT_API_URL = control.xendit_url
     settings.PAYMENT_GATEWAY_TIMEOUT = 5
     return control
+
+
+# --- A class that takes gateway payments, and a tourist's hold in it. ---------------------------
+
+
+@pytest.fixture
+def gateway_session(db):
+    """A session with 4 seats of a class that takes Midtrans, Xendit and cash; Rp75.000 a seat."""
+    from tests.factories import ClassSessionFactory, PriceTierFactory
+
+    session = ClassSessionFactory(
+        capacity=4, batik_class__payment_methods=["midtrans", "xendit", "at_workshop"]
+    )
+    PriceTierFactory(batik_class=session.batik_class, label_ind="Dewasa", label_en="Adult", amount=75000)
+    return session
+
+
+def hold(session, *, seats: int = 2, email: str = "rina@example.id"):
+    """A booking held the way a tourist holds one."""
+    from bookings.services.holds import Contact, LineRequest, booking_hold
+
+    tier = session.batik_class.price_tiers.order_by("position", "pk").first()
+    return booking_hold(
+        session_id=session.pk,
+        lines=[LineRequest(tier_id=tier.pk, quantity=seats)],
+        contact=Contact(name="Rina Wulandari", email=email, phone="0812 3456 7890"),
+        user=None,
+        language="id",
+    )
+
+
+def let_the_hold_expire(booking) -> None:
+    """The hold's time passes with nobody paying: the sweep releases the seats."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from bookings.services.holds import holds_expire
+
+    past = timezone.now() - timedelta(seconds=1)
+    Booking.objects.filter(pk=booking.pk).update(hold_expires_at=past)
+    holds_expire(now=timezone.now(), session_id=booking.session_id)
+
+
+def messages(booking, kind) -> int:
+    from bookings.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(booking=booking, kind=kind).count()
