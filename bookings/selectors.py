@@ -11,7 +11,9 @@ from workshops.permissions import is_coordinator, member_workshops
 
 
 def _with_details(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    return bookings.select_related("session__batik_class__workshop__village").prefetch_related("lines")
+    return bookings.select_related("session__batik_class__workshop__village").prefetch_related(
+        "lines", "payments"
+    )
 
 
 def bookings_of_user(*, user: User) -> QuerySet[Booking]:
@@ -51,6 +53,7 @@ def booking_for_host(*, user: User, code: str) -> Booking:
     """A booking, by its code as typed or scanned, in one of the caller's workshops; else not found."""
     booking = (
         Booking.objects.select_related("session__batik_class__workshop")
+        .prefetch_related("lines", "payments")
         .filter(code=normalise_code(code), session__batik_class__workshop__in=member_workshops(user))
         .first()
     )
@@ -65,7 +68,7 @@ def session_roster(*, session: ClassSession) -> list[Booking]:
         Booking.objects.filter(session=session)
         .exclude(status=BookingStatus.EXPIRED)
         .select_related("checked_in_by")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "payments")
         .order_by("contact_name", "id")
     )
 

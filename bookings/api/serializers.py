@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bookings.api.payment_serializers import PaymentOutput
 from bookings.codes import manage_token
 from bookings.models import Booking, BookingLine
 from bookings.services.holds import Contact, LineRequest
@@ -92,6 +93,13 @@ class BookingOutput(serializers.ModelSerializer):
     currency = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
     cancellable_until = serializers.SerializerMethodField()
+    payment_methods = serializers.ListField(
+        child=serializers.CharField(),
+        source="session.batik_class.accepted_payment_methods",
+        read_only=True,
+        help_text=_("How this booking may be paid (POST one to `links.pay` while it is held)."),
+    )
+    payments = PaymentOutput(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -112,6 +120,8 @@ class BookingOutput(serializers.ModelSerializer):
             "cancelled_at",
             "expired_at",
             "cancellable_until",
+            "payment_methods",
+            "payments",
             "links",
         ]
 
@@ -131,6 +141,7 @@ class BookingOutput(serializers.ModelSerializer):
             "self": reverse("booking-detail", args=[booking.code]),
             "calendar": reverse("booking-calendar", args=[booking.code]),
             "qr": reverse("booking-qr", args=[booking.code]),
+            "pay": reverse("booking-pay", args=[booking.code]),
         }
 
 

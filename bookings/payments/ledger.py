@@ -91,6 +91,7 @@ def payment_refund_owe(*, payment: Payment, reason: str, now: datetime) -> Payme
             workshop_id=booking.session.batik_class.workshop_id,
             kind=MessageKind.HOST_REFUND_DUE,
             now=now,
+            payload={"payment": payment.pk, "reason": reason},
         )
     else:
         payment_id = payment.pk

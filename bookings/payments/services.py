@@ -153,6 +153,7 @@ def payment_start(*, booking: Booking, method: str) -> tuple[Payment, Checkout]:
                     workshop_id=locked.session.batik_class.workshop_id,
                     kind=MessageKind.HOST_TRANSFER_AWAITING,
                     now=now,
+                    payload=_ref(payment),
                 )
                 return payment, checkout
     if expired:
@@ -277,6 +278,7 @@ def _succeed(
                         workshop_id=workshop_id,
                         kind=MessageKind.HOST_PAYMENT_RECEIVED,
                         now=now,
+                        payload=_ref(payment),
                     )
         elif booking.status == BookingStatus.EXPIRED:
             payment_refund_owe(payment=payment, reason=RefundReason.SEATS_GONE, now=now)
@@ -413,7 +415,7 @@ def payment_reject(*, booking: Booking, actor: User, reason: str) -> Payment:
             bookings=[locked],
             kind=MessageKind.PAYMENT_REJECTED,
             now=now,
-            payload=_ref(payment, reason=reason),
+            payload=_ref(payment, note=reason),
         )
         audit_record(
             actor=actor,

@@ -194,7 +194,7 @@ def booking_hold(
             transaction.on_commit(catalogue_changed)
         booking.session = session
         # The caller shows the booking at once: give it what it needs without another query.
-        booking._prefetched_objects_cache = {"lines": booking_lines}
+        booking._prefetched_objects_cache = {"lines": booking_lines, "payments": []}
         return booking
 
     if session.seats_left < seats and not session.has_overdue_holds:

@@ -259,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "workshops.models.SessionStatus",
         "BookingStatusEnum": "bookings.models.BookingStatus",
         "WaitlistStatusEnum": "bookings.models.WaitlistStatus",
+        "PaymentMethodEnum": "workshops.models.PaymentMethod",
+        "PaymentStatusEnum": "bookings.payments.models.PaymentStatus",
         "SiteLanguageEnum": LANGUAGES,
         "SpokenLanguageEnum": "core.fields.SPOKEN_LANGUAGES",
     },
