@@ -149,18 +149,20 @@ class MidtransNotification(_WebhookView):
             return _done(notification, outcome="unknown_order")
         said = status.transaction_status
         try:
+            amount = status.amount
+        except ValueError:
+            return _done(notification, outcome=f"{said}: amount unreadable", payment=payment)
+        try:
             if status.is_paid:
                 payment = payment_succeeded(
                     order_id=order_id,
-                    amount=status.amount,
+                    amount=amount,
                     provider_reference=status.transaction_id or payment.provider_reference,
                 )
             elif status.is_failed:
                 payment = payment_failed(order_id=order_id, status=said)
             else:  # pending, a card challenge, a refund: nothing for Canting to do
                 return _done(notification, outcome=f"{said}: no change", payment=payment)
-        except ValueError:
-            return _done(notification, outcome=f"{said}: amount unreadable", payment=payment)
         except AmountMismatch:
             logger.warning(
                 "payments: Midtrans %s settled %s, not %s", order_id, status.gross_amount, payment.amount

@@ -381,3 +381,18 @@ def test_notifications_are_throttled_per_client(fake_gateways, gateway_session, 
 
     assert codes == [200, 200, 200, 429]
     assert post({**body, "signature_key": "0" * 128}).json()["code"] == "throttled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_copies_of_the_notification_at_the_same_moment_confirm_once(fake_gateways, gateway_session):
+    from tests.concurrency import run_together
+
+    booking = hold(gateway_session, seats=2)
+    payment = start(booking)
+    body = paid_notification(fake_gateways, payment)
+
+    codes = run_together(5, lambda _index: post(body).status_code)
+
+    assert codes == [200] * 5
+    assert state(payment) == (PaymentStatus.PAID, BookingStatus.CONFIRMED, 2)
+    assert messages(booking, MessageKind.BOOKING_CONFIRMED) == 1

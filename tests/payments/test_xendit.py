@@ -313,3 +313,20 @@ def test_xendit_unreachable_on_the_refetch_answers_503(fake_gateways, gateway_se
     assert state(payment)[0] == PaymentStatus.PENDING
     assert post(body).status_code == 200
     assert state(payment)[0] == PaymentStatus.PAID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paid_and_expired_callbacks_at_the_same_moment_end_paid(fake_gateways, gateway_session):
+    from tests.concurrency import run_together
+
+    booking = hold(gateway_session, seats=2)
+    payment = start(booking)
+    paid = paid_callback(fake_gateways, payment)
+    bodies = [paid, {**paid, "status": "EXPIRED"}] * 3
+
+    codes = run_together(len(bodies), lambda index: post(bodies[index]).status_code)
+
+    assert codes == [200] * len(bodies)
+    assert state(payment) == (PaymentStatus.PAID, BookingStatus.CONFIRMED, 2)
+    assert messages(booking, MessageKind.BOOKING_CONFIRMED) == 1
+    assert messages(booking, MessageKind.PAYMENT_FAILED) == 0
