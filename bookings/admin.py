@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bookings.models import Booking, BookingLine, CapacityRepair, OutboxMessage, WaitlistEntry
+from bookings.payments.models import Payment, PaymentNotification
 
 
 class BookingLineInline(admin.TabularInline):
@@ -8,6 +9,17 @@ class BookingLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["tier", "label", "quantity", "unit_price"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["order_id", "method", "status", "amount", "paid_at", "refund_due", "refunded_amount", "note"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -27,7 +39,7 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ["code", "contact_name", "contact_email"]
     date_hierarchy = "held_at"
     list_select_related = ["session__batik_class"]
-    inlines = [BookingLineInline]
+    inlines = [BookingLineInline, PaymentInline]
     exclude = ["manage_nonce"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -94,3 +106,33 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyPaymentsAdmin(admin.ModelAdmin):
+    """Payments change only through the services (gateway answers, the host's actions)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyPaymentsAdmin):
+    list_display = ["order_id", "method", "status", "amount", "created_at", "paid_at", "refund_due"]
+    list_filter = ["method", "status", "booking__session__batik_class__workshop"]
+    search_fields = ["order_id", "booking__code", "provider_reference", "booking__contact_email"]
+    list_select_related = ["booking"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(ReadOnlyPaymentsAdmin):
+    list_display = ["method", "order_id", "received_at", "verified", "outcome"]
+    list_filter = ["method", "verified"]
+    search_fields = ["order_id", "outcome"]
+    date_hierarchy = "received_at"
