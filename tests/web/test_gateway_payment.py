@@ -27,11 +27,24 @@ def paying(fake_gateways, gateway_session, live_server, settings):
 
 
 @pytest.mark.parametrize("method", ["midtrans", "xendit"])
-def test_a_tourist_pays_on_the_gateways_page_and_comes_back_to_a_confirmed_booking(page, paying, method):
-    booking = hold(paying, seats=2)
-    payment, checkout = payment_start(booking=booking, method=method)
+def test_a_tourist_books_chooses_the_gateway_pays_on_its_page_and_is_confirmed(
+    page, paying, live_server, fake_gateways, method
+):
+    adult = paying.batik_class.price_tiers.order_by("position").first()
+    page.goto(f"{live_server.url}/sesi/{paying.pk}/")
+    page.fill(f"input[name=tier_{adult.pk}]", "2")
+    page.fill("input[name=name]", "Rina Wulandari")
+    page.fill("input[name=email]", "rina@example.id")
+    page.click("form#book button[type=submit]")
+    page.wait_for_url(re.compile(r"/bookings/BTK-\w+/hold/\?token="))
 
-    page.goto(checkout.redirect_url)
+    page.check(f"#payment-methods input[value={method}]")
+    page.click("button[name=action][value=confirm]")
+
+    # On the gateway's page (the local fake): the booking's amount and order.
+    page.wait_for_url(re.compile(re.escape(f"{fake_gateways.url}/")))
+    booking = Booking.objects.get()
+    payment = booking.payments.get()
     assert page.get_by_test_id("amount").inner_text() == "Rp150.000"
     assert page.get_by_test_id("order-id").inner_text() == payment.order_id
     page.get_by_role("button", name="Pay", exact=True).click()
