@@ -225,13 +225,23 @@ def payment_succeeded(*, order_id: str, amount: int, provider_reference: str = "
 
 
 def _succeed(
-    payment_id: int, booking_id: int, *, amount: int, reference: str, actor: User | None, note: str = ""
+    payment_id: int,
+    booking_id: int,
+    *,
+    amount: int,
+    reference: str,
+    actor: User | None,
+    note: str = "",
+    allowed: tuple[str, ...] | None = None,
 ) -> Payment:
     now = timezone.now()
     with transaction.atomic():
         payment, booking = _locked_payment(payment_id, booking_id)
         if payment.status in MONEY_RECEIVED_STATUSES:
             return payment
+        if allowed is not None and payment.status not in allowed:
+            # Checked under the lock: a host's "paid" never overrides a rejection made a moment before.
+            raise PaymentNotChangeable(fields={"status": [payment.status]})
         if int(amount) != payment.amount:
             raise AmountMismatch(fields={"amount": [payment.amount]})
         Payment.objects.filter(pk=payment.pk).update(
@@ -366,13 +376,10 @@ def payment_mark_paid(*, booking: Booking, actor: User, note: str = "") -> Payme
             )
     if payment is None:
         raise NothingToPay()
-    if payment.status in MONEY_RECEIVED_STATUSES:
-        return payment
     markable = [PaymentStatus.PENDING, PaymentStatus.AWAITING_COLLECTION, PaymentStatus.EXPIRED]
     if payment.method == PaymentMethod.BANK_TRANSFER:
+        # A transfer for a booking released meanwhile still arrived: it is settled (or owed back).
         markable.append(PaymentStatus.CANCELLED)
-    if payment.status not in markable:
-        raise PaymentNotChangeable(fields={"status": [payment.status]})
     return _retrying_deadlocks(
         lambda: _succeed(
             payment.pk,
@@ -381,6 +388,7 @@ def payment_mark_paid(*, booking: Booking, actor: User, note: str = "") -> Payme
             reference=payment.provider_reference,
             actor=actor,
             note=note,
+            allowed=tuple(markable),
         )
     )
 

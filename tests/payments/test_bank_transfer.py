@@ -307,3 +307,41 @@ def test_a_class_starting_too_soon_for_a_transfer_says_so(api, session):
     assert response.json()["code"] == "payment_method_too_late"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.HELD
     assert not Payment.objects.filter(booking=booking).exists()
+
+
+PAYMENT_KINDS = [
+    MessageKind.PAYMENT_INSTRUCTIONS,
+    MessageKind.PAYMENT_RECEIVED,
+    MessageKind.PAYMENT_REFUNDED,
+    MessageKind.PAYMENT_REJECTED,
+    MessageKind.PAYMENT_FAILED,
+    MessageKind.HOST_TRANSFER_AWAITING,
+    MessageKind.HOST_PAYMENT_RECEIVED,
+    MessageKind.HOST_REFUND_DUE,
+]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_payment_e_mail_renders_in_every_language_with_rupiah_and_the_booking(session, language):
+    from bookings.models import OutboxMessage
+    from bookings.notifications.emails import message_email
+
+    booking = hold(session, seats=2, language=language)
+    payment, _checkout = payment_start(booking=booking, method="bank_transfer")
+
+    for kind in PAYMENT_KINDS:
+        to_owner = kind.startswith("host_")
+        message = OutboxMessage.objects.create(
+            kind=kind,
+            booking=booking,
+            recipient_email="owner@sanggar.id" if to_owner else None,
+            language=language if to_owner else None,
+            payload={"payment": payment.pk, "reason": "seats_gone", "note": "Dana tidak masuk"},
+            created_at=timezone.now(),
+        )
+        email = message_email(message)
+        html = email.alternatives[0][0]
+        assert booking.code in email.subject or booking.code in email.body, kind
+        assert "Rp150.000" in email.body and "Rp150.000" in html, kind
+        assert "WIB" in email.body, kind
+        assert email.to == (["owner@sanggar.id"] if to_owner else ["rina@example.id"])
