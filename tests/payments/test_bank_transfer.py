@@ -345,3 +345,49 @@ def test_every_payment_e_mail_renders_in_every_language_with_rupiah_and_the_book
         assert "Rp150.000" in email.body and "Rp150.000" in html, kind
         assert "WIB" in email.body, kind
         assert email.to == (["owner@sanggar.id"] if to_owner else ["rina@example.id"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_late_transfers_racing_for_the_last_seats_one_is_confirmed_the_other_owed_back(session, owner):
+    from django.db.models import Sum
+
+    from bookings.models import SEAT_HOLDING_STATUSES
+    from bookings.payments.services import payment_mark_paid
+    from tests.concurrency import run_together
+
+    late = []
+    for n in range(2):  # 3 seats each in a 4-seat session: one after the other, each let go
+        booking = hold(session, seats=3, email=f"late{n}@example.id")
+        payment_start(booking=booking, method="bank_transfer")
+        let_the_hold_expire(booking)
+        late.append(booking)
+
+    run_together(2, lambda i: payment_mark_paid(booking=late[i], actor=owner).status)
+
+    statuses = sorted(Booking.objects.filter(pk__in=[b.pk for b in late]).values_list("status", flat=True))
+    assert statuses == [BookingStatus.CONFIRMED, BookingStatus.EXPIRED]
+    payments = sorted(Payment.objects.filter(booking__in=late).values_list("status", flat=True))
+    assert payments == [PaymentStatus.PAID, PaymentStatus.REFUND_PENDING]
+    active = Booking.objects.filter(session=session, status__in=SEAT_HOLDING_STATUSES).aggregate(
+        n=Sum("seats")
+    )
+    assert seats_taken(session) == active["n"] == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_success_arriving_five_times_at_once_is_one_transition(session, owner):
+    from tests.concurrency import run_together
+
+    booking = hold(session, seats=2)
+    payment, _checkout = payment_start(booking=booking, method="bank_transfer")
+
+    results = run_together(
+        5,
+        lambda _i: payment_succeeded(order_id=payment.order_id, amount=150000, provider_reference="r").status,
+    )
+
+    assert results == [PaymentStatus.PAID] * 5
+    assert kinds(booking, to_owner=False).count(MessageKind.BOOKING_CONFIRMED) == 1
+    assert seats_taken(session) == 2
