@@ -158,7 +158,8 @@ def waitlist_accept(*, entry: WaitlistEntry) -> WaitlistEntry:
         if locked.status != WaitlistStatus.OFFERED:
             raise OfferNotActive()
         try:
-            booking_confirm(booking=locked.booking)
+            # Seats offered from the waitlist: paid at the workshop whatever the class's methods.
+            booking_confirm(booking=locked.booking, check_method=False)
         except HoldExpired:
             expired = True
             WaitlistEntry.objects.filter(pk=locked.pk).update(status=WaitlistStatus.EXPIRED, closed_at=now)
