@@ -11,6 +11,15 @@ app = Celery("canting")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _seconds(name: str, default: float) -> float:
+    """A sweep interval that operators (and the fault tests) may change through the environment."""
+    return float(os.environ.get(name) or default)
+
+
+HOLD_SWEEP_SECONDS = _seconds("CANTING_HOLD_SWEEP_SECONDS", 30.0)
+OUTBOX_SWEEP_SECONDS = _seconds("CANTING_OUTBOX_SWEEP_SECONDS", 30.0)
+
 # Periodic work lives here, in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
     "scheduler-heartbeat": {
@@ -21,14 +30,14 @@ app.conf.beat_schedule = {
     # Holds expire in the database (hold_expires_at); this sweep gives their seats back.
     "sweep-expired-holds": {
         "task": "bookings.tasks.sweep_expired_holds",
-        "schedule": 30.0,
-        "options": {"expires": 30},
+        "schedule": HOLD_SWEEP_SECONDS,
+        "options": {"expires": HOLD_SWEEP_SECONDS},
     },
     # Messages whose publish failed (broker away) are republished after 60 s.
     "sweep-outbox": {
         "task": "bookings.tasks.sweep_outbox",
-        "schedule": 30.0,
-        "options": {"expires": 30},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Waitlists move on their own after each freed seat; this catches what a trigger missed
     # (broker away, a capacity raised) and offers past their window (waitlist offer_expires_at).

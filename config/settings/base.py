@@ -283,6 +283,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Canting <halo@canting.id>")
+# Sending one outbox message (render, then SMTP with each step bounded by EMAIL_TIMEOUT)
+# is killed after this many seconds.
+CANTING_OUTBOX_SEND_TIME_LIMIT = env_int("CANTING_OUTBOX_SEND_TIME_LIMIT", 60)
+# A worker's claim on a message is a lease: once it is this old, the worker is taken to
+# have died mid-send and another may send the message. Longer than the time limit, so a
+# worker that is merely slow is stopped before a second one may send (a system check holds it).
+CANTING_OUTBOX_CLAIM_LEASE_SECONDS = env_int("CANTING_OUTBOX_CLAIM_LEASE_SECONDS", 300)
+# A message still unsent this long after it was written is published again by the sweep.
+CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS", 60)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Canting -----------------------------------------------------------------
