@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bookings.models import Booking, MessageKind, OutboxMessage
+from core.breaker import broker_breaker
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,19 @@ def outbox_publish(*, message_ids: list[int]) -> int:
     """Hand messages to the broker. Never raises: what fails here, the sweep retries."""
     from bookings.tasks import deliver_message
 
+    if broker_breaker.is_open():
+        return 0  # the broker failed seconds ago in this process: don't make the caller wait on it
     published = 0
     for message_id in message_ids:
         try:
             deliver_message.apply_async(args=[message_id], retry=False)
         except Exception as exc:  # noqa: BLE001 - a broker outage must not fail the booking
+            broker_breaker.failed()
             logger.warning("outbox: broker unavailable, message %s left to the sweep: %s", message_id, exc)
             break  # the broker is away; don't wait on it once per message
         published += 1
+    if published:
+        broker_breaker.succeeded()
     return published
 
 

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A database lost mid-request: 503, not a 500 page (see also handler500 in config/urls.py).
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +166,8 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds a request may wait on Redis before giving up; a booking never hangs on it.
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
+# After a Redis call failed, a web process skips Redis this long (core.breaker).
+REDIS_RETRY_AFTER_SECONDS = float(os.environ.get("REDIS_RETRY_AFTER_SECONDS", "5.0"))
 
 if REDIS_URL:
     CACHES = {
@@ -196,6 +200,8 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, except that a worker keeps consuming after Redis stalled.
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # A broker that needs no server: messages are files under var/, shared by
