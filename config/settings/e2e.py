@@ -5,6 +5,7 @@ Redis and DATABASE_URL at a throwaway database (SQLite under CANTING_VAR_DIR whe
 unset). E-mails become files under CANTING_VAR_DIR/mail, which the test counts.
 """
 
+import json
 import os
 
 from .local import *  # noqa: F403
@@ -19,3 +20,7 @@ EMAIL_BACKEND = os.environ.get(
     "CANTING_E2E_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# A fault test may route tasks to queues of its own (JSON, Celery's task_routes), to keep
+# thousands of e-mails from queueing ahead of the sweeps it watches.
+if routes := os.environ.get("CANTING_E2E_TASK_ROUTES"):
+    CELERY_TASK_ROUTES = json.loads(routes)

@@ -168,13 +168,17 @@ class Stack:
         process = self.processes.pop(name)
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGCONT)  # a paused process cannot act on SIGTERM
-        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        # SIGTERM to the main process only: a Celery worker then finishes its running tasks
+        # (its pool processes would die mid-task on a SIGTERM of their own); gunicorn stops its workers.
+        for kill, sig, grace in ((os.kill, signal.SIGTERM, 15), (os.killpg, signal.SIGKILL, 5)):
             if process.poll() is not None:
-                return
+                break
             with suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
+                kill(process.pid, sig)
             with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # anything the main process left behind
 
     def kill(self, name: str) -> None:
         """SIGKILL the whole process group at once: no cleanup, no acknowledgements, no goodbyes."""
@@ -371,5 +375,7 @@ def running_stack(tmp_path: Path) -> Iterator[Stack]:
         yield processes
     finally:
         processes.close()
+        if keep := os.environ.get("CANTING_KEEP_LOGS"):  # a folder to keep every process's log in
+            shutil.copytree(processes.logs, Path(keep) / tmp_path.name, dirs_exist_ok=True)
         for name in processes.started:  # shown by pytest only when the test failed
             print(f"----- {name} log (tail) -----\n{processes.log(name)[-4000:]}")
