@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from bookings.checks import outbox_lease_check
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -193,6 +194,23 @@ def test_the_sweep_republishes_only_unsent_messages_older_than_60_seconds(sessio
     assert list(unsent) == [in_flight, fresh]
 
 
+def test_a_send_time_limit_that_could_outlive_the_claim_lease_fails_the_system_check(settings):
+    settings.EMAIL_TIMEOUT = 10
+    settings.CANTING_OUTBOX_CLAIM_LEASE_SECONDS = 300
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 60
+    assert outbox_lease_check(None) == []
+
+    # A slow worker still sending when its lease runs out: a second worker would send too.
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 400
+    [error] = outbox_lease_check(None)
+    assert error.id == "bookings.E001"
+
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 60
+    settings.EMAIL_TIMEOUT = None  # SMTP could wait forever
+    [error] = outbox_lease_check(None)
+    assert error.id == "bookings.E001"
+
+
 # --- Each task called twice: one effect --------------------------------------
 
 
@@ -281,7 +299,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 
 def test_a_booking_made_while_redis_is_down_is_emailed_exactly_once_when_it_returns(stack):
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     session_id = int(stack.shell(CATALOGUE))
     stack.start_web()
     stack.start_worker()

@@ -7,6 +7,7 @@ process group of its own so that a test can stop, kill, pause or resume it, and
 everything is stopped when the test ends.
 """
 
+import atexit
 import email
 import email.parser
 import email.policy
@@ -44,6 +45,8 @@ VENV_BIN = Path(sys.executable).parent
 # What Django's file e-mail backend writes after each message.
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 TASK_SUCCEEDED = r"Task {task}\[[^]]+\] succeeded"
+# One migrated database per PostgreSQL server and test run; each test starts from a copy.
+_migrated_template: dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -96,6 +99,13 @@ class Database:
     def value(self, query: str, *params):
         [(value,)] = self.rows(query, *params)
         return value
+
+    def clone(self, template: str) -> None:
+        """Start over as a copy of `template` (before any process connects)."""
+        with self.connect("postgres") as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(self.name)))
+            create = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
+            conn.execute(create.format(sql.Identifier(self.name), sql.Identifier(template)))
 
     def drop(self) -> None:
         if self.postgres:
@@ -295,17 +305,33 @@ class Stack:
 
     # --- Django in a fresh process against this stack ---------------------------
 
-    def manage(self, *args: str) -> str:
+    def migrate(self) -> None:
+        """Create the tables: on PostgreSQL a copy of one migrated template per test run, much faster."""
+        if not self.database.postgres:
+            self.manage("migrate", "--noinput")
+            return
+        server = os.environ["DATABASE_URL"]
+        if server not in _migrated_template:
+            template = Database(self.var_dir)
+            atexit.register(template.drop)
+            self.manage_with({"DATABASE_URL": template.url}, "migrate", "--noinput")
+            _migrated_template[server] = template.name
+        self.database.clone(_migrated_template[server])
+
+    def manage_with(self, env: dict[str, str], *args: str) -> str:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=180,
         )
         assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
         return done.stdout.strip()
+
+    def manage(self, *args: str) -> str:
+        return self.manage_with({}, *args)
 
     def shell(self, code: str) -> str:
         """Run Python in a fresh Django process against this stack; its last printed line."""

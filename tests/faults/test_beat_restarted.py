@@ -76,7 +76,7 @@ def test_beat_killed_and_restarted_mid_sweep_releases_every_expired_hold_exactly
         }
     )
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     held = int(
         stack.shell(EXPIRED_HOLDS.format(sessions=SESSIONS, holds=HOLDS, confirmed_every=CONFIRMED_EVERY))
     )

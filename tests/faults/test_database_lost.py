@@ -38,7 +38,7 @@ def proxied(stack: Stack):
         netloc=f"{url.netloc.rsplit('@', 1)[0]}@127.0.0.1:{proxy.port}", query="sslmode=disable"
     )
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     session_id = int(stack.shell(CATALOGUE))
     # One worker thread: the request after the failure reuses the process that saw it.
     stack.start_web(workers=1, threads=1, env={"DATABASE_URL": proxied_url.geturl()})

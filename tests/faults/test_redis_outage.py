@@ -54,7 +54,7 @@ def guest(index: int) -> dict:
 def start_everything(stack: Stack) -> list[int]:
     stack.env.update(FAST_SWEEPS)
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     sessions = json.loads(stack.shell(CATALOGUE.format(sessions=SESSIONS, owner=OWNER)))
     stack.start_web(workers=2, threads=4)
     stack.start_worker(pool="prefork", concurrency=2)

@@ -48,7 +48,7 @@ def sending_markers(stack: Stack, code: str) -> int:
 def test_a_worker_killed_mid_send_leaves_the_confirmation_to_a_new_worker_which_sends_it_once(stack):
     stack.env.update(SLOW_MAIL)
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     session_id = int(stack.shell(CATALOGUE))
     stack.start_web()
     stack.start_worker(pool="prefork", concurrency=1)
