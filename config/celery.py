@@ -12,15 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def _seconds(name: str, default: float) -> float:
-    """A sweep interval that operators (and the fault tests) may change through the environment."""
-    return float(os.environ.get(name) or default)
+# Sweep intervals: operators (and the fault tests) may change them through the environment.
+HOLD_SWEEP_SECONDS = float(os.environ.get("CANTING_HOLD_SWEEP_SECONDS") or 30.0)
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("CANTING_OUTBOX_SWEEP_SECONDS") or 30.0)
 
-
-HOLD_SWEEP_SECONDS = _seconds("CANTING_HOLD_SWEEP_SECONDS", 30.0)
-OUTBOX_SWEEP_SECONDS = _seconds("CANTING_OUTBOX_SWEEP_SECONDS", 30.0)
-
-# Periodic work lives here, in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
     "scheduler-heartbeat": {
         "task": "core.tasks.scheduler_heartbeat",

@@ -148,7 +148,7 @@ class Stack:
         # Tests add their own variables (shorter sweeps, a slow e-mail backend) before starting.
         self.env = {
             **env,
-            "DJANGO_SETTINGS_MODULE": "config.settings.e2e",
+            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
             "CANTING_VAR_DIR": str(self.var_dir),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "PYTHONUNBUFFERED": "1",

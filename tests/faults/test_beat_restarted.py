@@ -72,7 +72,9 @@ def test_beat_killed_and_restarted_mid_sweep_releases_every_expired_hold_exactly
         {
             "CANTING_HOLD_SWEEP_SECONDS": "1",
             # Nobody consumes the e-mails here: the messages are counted as outbox rows.
-            "CANTING_E2E_TASK_ROUTES": json.dumps({"bookings.tasks.deliver_message": {"queue": "messages"}}),
+            "CANTING_FAULTS_TASK_ROUTES": json.dumps(
+                {"bookings.tasks.deliver_message": {"queue": "messages"}}
+            ),
         }
     )
     stack.start_redis()

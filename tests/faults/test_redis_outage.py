@@ -40,7 +40,7 @@ SETTINGS = {
     "CANTING_OUTBOX_SWEEP_SECONDS": "1",
     "CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS": "3",
     # A mail server that takes its time: the worker is still sending when Redis goes.
-    "CANTING_E2E_EMAIL_BACKEND": "tests.faults.slow_mail.SlowFileBackend",
+    "CANTING_FAULTS_EMAIL_BACKEND": "tests.faults.slow_mail.SlowFileBackend",
     "CANTING_TEST_SEND_SECONDS": "0.3",
 }
 CONFIRMATIONS = """

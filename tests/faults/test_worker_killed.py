@@ -25,7 +25,7 @@ print(session.pk)
 SEND_SECONDS = 4
 LEASE_SECONDS = 10
 SLOW_MAIL = {
-    "CANTING_E2E_EMAIL_BACKEND": "tests.faults.slow_mail.SlowFileBackend",
+    "CANTING_FAULTS_EMAIL_BACKEND": "tests.faults.slow_mail.SlowFileBackend",
     "CANTING_TEST_SEND_SECONDS": str(SEND_SECONDS),
     # Production keeps the same order with longer times: 10 s < 60 s < 300 s.
     "EMAIL_TIMEOUT": "2",
