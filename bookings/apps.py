@@ -9,6 +9,7 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from bookings import checks  # noqa: F401 - registers the system checks
         from bookings.services.hold_write import install_hold_function
 
         # The hold function is generated from the models: reinstall it whenever they migrate.

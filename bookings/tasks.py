@@ -1,6 +1,7 @@
 """Celery tasks of the bookings app: each loads by id, calls one service, and is safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from bookings.services.capacity import capacity_audit
@@ -14,7 +15,15 @@ from bookings.services.reminders import reminders_send
 from bookings.services.waitlist import waitlist_advance, waitlist_sweep
 
 
-@shared_task(acks_late=True, ignore_result=True)
+# Acknowledged only after it ran, and put back if the worker process dies mid-send; a hard
+# time limit shorter than the claim lease stops a stuck send before another worker may
+# take the message over (the outbox claim makes the redelivered task send once).
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=settings.CANTING_OUTBOX_SEND_TIME_LIMIT,
+    ignore_result=True,
+)
 def deliver_message(message_id: int) -> None:
     outbox_deliver(message_id=message_id)
 

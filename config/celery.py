@@ -11,7 +11,11 @@ app = Celery("canting")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic work lives here, in code, so every deployment runs the same schedule.
+
+# Sweep intervals: operators (and the fault tests) may change them through the environment.
+HOLD_SWEEP_SECONDS = float(os.environ.get("CANTING_HOLD_SWEEP_SECONDS") or 30.0)
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("CANTING_OUTBOX_SWEEP_SECONDS") or 30.0)
+
 app.conf.beat_schedule = {
     "scheduler-heartbeat": {
         "task": "core.tasks.scheduler_heartbeat",
@@ -21,14 +25,14 @@ app.conf.beat_schedule = {
     # Holds expire in the database (hold_expires_at); this sweep gives their seats back.
     "sweep-expired-holds": {
         "task": "bookings.tasks.sweep_expired_holds",
-        "schedule": 30.0,
-        "options": {"expires": 30},
+        "schedule": HOLD_SWEEP_SECONDS,
+        "options": {"expires": HOLD_SWEEP_SECONDS},
     },
     # Messages whose publish failed (broker away) are republished after 60 s.
     "sweep-outbox": {
         "task": "bookings.tasks.sweep_outbox",
-        "schedule": 30.0,
-        "options": {"expires": 30},
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Waitlists move on their own after each freed seat; this catches what a trigger missed
     # (broker away, a capacity raised) and offers past their window (waitlist offer_expires_at).

@@ -12,6 +12,9 @@ api_v1 = [
     path("host/", include("workshops.api.host_urls")),
 ]
 
+# A database lost outside a view (in a middleware) is a 503 too; anything else is the usual 500.
+handler500 = "core.db_unavailable.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -17,6 +17,8 @@ from typing import Any
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
+from core.breaker import cache_breaker
+
 logger = logging.getLogger(__name__)
 
 CATALOGUE_VERSION_KEY = "catalogue:version"
@@ -25,43 +27,77 @@ SEATS_STALE_SECONDS = 3
 
 
 def cache_get(key: str) -> Any:
-    try:
-        return cache.get(key)
-    except Exception as exc:  # noqa: BLE001 - a cache outage only costs speed
-        logger.warning("cache unavailable on get: %s", exc)
+    if cache_breaker.is_open():
         return None
+    try:
+        value = cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - a cache outage only costs speed
+        _unavailable("get", exc)
+        return None
+    cache_breaker.succeeded()
+    return value
 
 
 def cache_get_many(keys: list[str]) -> dict[str, Any]:
-    try:
-        return cache.get_many(keys)
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("cache unavailable on get_many: %s", exc)
+    if cache_breaker.is_open():
         return {}
+    try:
+        values = cache.get_many(keys)
+    except Exception as exc:  # noqa: BLE001
+        _unavailable("get_many", exc)
+        return {}
+    cache_breaker.succeeded()
+    return values
 
 
-def cache_set(key: str, value: Any, timeout: int) -> None:
+def cache_set(key: str, value: Any, timeout: int | None) -> None:
+    if cache_breaker.is_open():
+        return
     try:
         cache.set(key, value, timeout)
     except Exception as exc:  # noqa: BLE001
-        logger.warning("cache unavailable on set: %s", exc)
+        _unavailable("set", exc)
+        return
+    cache_breaker.succeeded()
 
 
 def catalogue_changed() -> None:
-    """Invalidate every cached catalogue answer (seats, sessions or prices changed)."""
+    """Invalidate every cached catalogue answer (sessions, classes or prices changed)."""
+    if cache_breaker.is_open():
+        return
     try:
         backend = caches["default"]
         if isinstance(backend, RedisCache):
             # One INCR (a missing key counts from 0) on a client kept with the backend:
-            # `cache.incr` asks EXISTS first and builds a client each time, and every
-            # booking comes through here.
+            # `cache.incr` asks EXISTS first and builds a client each time.
             _redis_client(backend).incr(backend.make_and_validate_key(CATALOGUE_VERSION_KEY))
-            return
-        backend.incr(CATALOGUE_VERSION_KEY)
+        else:
+            backend.incr(CATALOGUE_VERSION_KEY)
     except ValueError:
         cache_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
+        return
     except Exception as exc:  # noqa: BLE001
-        logger.warning("cache unavailable on version bump: %s", exc)
+        _unavailable("version bump", exc)
+        return
+    cache_breaker.succeeded()
+
+
+def seats_changed() -> None:
+    """Seats moved (a hold, a confirmation, a cancellation, an expiry): note when."""
+    if cache_breaker.is_open():
+        return
+    try:
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            # One SET on the backend's kept client: every booking comes through here.
+            # A plain integer (milliseconds), as Django's Redis serializer stores ints.
+            _redis_client(backend).set(backend.make_and_validate_key(SEATS_CHANGED_KEY), _now_ms())
+        else:
+            backend.set(SEATS_CHANGED_KEY, _now_ms(), None)
+    except Exception as exc:  # noqa: BLE001
+        _unavailable("seats change", exc)
+        return
+    cache_breaker.succeeded()
 
 
 def _redis_client(backend: RedisCache):
@@ -73,19 +109,11 @@ def _redis_client(backend: RedisCache):
     return client
 
 
-def seats_changed() -> None:
-    """Seats moved (a hold, a confirmation, a cancellation, an expiry): note when."""
-    try:
-        backend = caches["default"]
-        if isinstance(backend, RedisCache):
-            # One SET on the backend's kept client: every booking comes through here.
-            # A plain integer (milliseconds), as Django's Redis serializer stores ints.
-            _redis_client(backend).set(backend.make_and_validate_key(SEATS_CHANGED_KEY), _now_ms())
-            return
-        backend.set(SEATS_CHANGED_KEY, _now_ms(), None)
-    except Exception as exc:  # noqa: BLE001
-        logger.warning("cache unavailable on seats change: %s", exc)
-
-
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _unavailable(action: str, exc: Exception) -> None:
+    # Skip the cache for a few seconds rather than wait on a stalled Redis in every request.
+    cache_breaker.failed()
+    logger.warning("cache unavailable on %s: %s", action, exc)

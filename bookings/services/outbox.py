@@ -4,24 +4,36 @@ A message row exists exactly when its state change committed. Publishing to
 the broker happens after commit and may fail (Redis away): the sweep finds the
 row again. Delivery claims the row with a conditional UPDATE, so a task that
 runs twice (republished, or redelivered after a worker died) sends once.
+
+A claim is a lease: a worker killed mid-send leaves a claim that another worker
+may take over once it is older than CANTING_OUTBOX_CLAIM_LEASE_SECONDS. The
+lease is longer than the send task's hard time limit, so a worker that is only
+slow has been stopped before anyone else may send its message.
 """
 
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from bookings.models import Booking, MessageKind, OutboxMessage
+from core.breaker import broker_breaker
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died mid-send.
-CLAIM_TIMEOUT = timedelta(minutes=5)
-# Rows not sent after this long are republished by the sweep.
-REPUBLISH_AFTER = timedelta(seconds=60)
+
+def claim_lease() -> timedelta:
+    """How long a claim holds: an older one is taken to belong to a worker that died mid-send."""
+    return timedelta(seconds=settings.CANTING_OUTBOX_CLAIM_LEASE_SECONDS)
+
+
+def republish_after() -> timedelta:
+    """How long a message may wait unsent before the sweep publishes it again."""
+    return timedelta(seconds=settings.CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS)
 
 
 def outbox_add(
@@ -49,22 +61,27 @@ def outbox_publish(*, message_ids: list[int]) -> int:
     """Hand messages to the broker. Never raises: what fails here, the sweep retries."""
     from bookings.tasks import deliver_message
 
+    if broker_breaker.is_open():
+        return 0  # the broker failed seconds ago in this process: don't make the caller wait on it
     published = 0
     for message_id in message_ids:
         try:
             deliver_message.apply_async(args=[message_id], retry=False)
         except Exception as exc:  # noqa: BLE001 - a broker outage must not fail the booking
+            broker_breaker.failed()
             logger.warning("outbox: broker unavailable, message %s left to the sweep: %s", message_id, exc)
             break  # the broker is away; don't wait on it once per message
         published += 1
+    if published:
+        broker_breaker.succeeded()
     return published
 
 
 def outbox_sweep(*, now: datetime, limit: int = 500) -> int:
     """Republish messages that should have been sent by now."""
     due = (
-        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=now - REPUBLISH_AFTER)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - CLAIM_TIMEOUT))
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=now - republish_after())
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - claim_lease()))
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
@@ -75,7 +92,7 @@ def outbox_claim(*, message_id: int, now: datetime) -> bool:
     """Claim a message for sending; False if it was sent or another worker holds it."""
     return (
         OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - claim_lease()))
         .update(claimed_at=now, attempts=F("attempts") + 1)
         == 1
     )

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from core.breaker import broker_breaker
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,11 +25,14 @@ def waitlist_advance_publish(*, session_ids: list[int]) -> int:
     """Hand one advance task per session to the broker; what fails is left to the sweep."""
     from bookings.tasks import advance_waitlist
 
+    if broker_breaker.is_open():
+        return 0
     published = 0
     for session_id in session_ids:
         try:
             advance_waitlist.apply_async(args=[session_id], retry=False)
         except Exception as exc:  # noqa: BLE001 - a broker outage must not fail the cancellation
+            broker_breaker.failed()
             logger.warning("waitlist: broker unavailable, session %s left to the sweep: %s", session_id, exc)
             break
         published += 1

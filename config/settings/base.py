@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A database lost mid-request: 503, not a 500 page (see also handler500 in config/urls.py).
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +166,8 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds a request may wait on Redis before giving up; a booking never hangs on it.
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
+# After a Redis call failed, a web process skips Redis this long (core.breaker).
+REDIS_RETRY_AFTER_SECONDS = float(os.environ.get("REDIS_RETRY_AFTER_SECONDS", "5.0"))
 
 if REDIS_URL:
     CACHES = {
@@ -200,6 +204,8 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, except that a worker keeps consuming after Redis stalled.
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # A broker that needs no server: messages are files under var/, shared by
@@ -289,6 +295,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Canting <halo@canting.id>")
+# Sending one outbox message (render, then SMTP with each step bounded by EMAIL_TIMEOUT)
+# is killed after this many seconds.
+CANTING_OUTBOX_SEND_TIME_LIMIT = env_int("CANTING_OUTBOX_SEND_TIME_LIMIT", 60)
+# A worker's claim on a message is a lease: once it is this old, the worker is taken to
+# have died mid-send and another may send the message. Longer than the time limit, so a
+# worker that is merely slow is stopped before a second one may send (a system check holds it).
+CANTING_OUTBOX_CLAIM_LEASE_SECONDS = env_int("CANTING_OUTBOX_CLAIM_LEASE_SECONDS", 300)
+# A message still unsent this long after it was written is published again by the sweep.
+CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("CANTING_OUTBOX_REPUBLISH_AFTER_SECONDS", 60)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Canting -----------------------------------------------------------------

@@ -3,13 +3,18 @@
 import logging
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.db_unavailable import (
+    DATABASE_ERRORS,
+    RETRY_AFTER_SECONDS,
+    database_connections_reset,
+    database_unavailable_body,
+)
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -43,13 +48,14 @@ def _first(value: Any) -> Any:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, DATABASE_ERRORS):
         # The database went away mid-request; the transaction was rolled back.
         logger.warning("database unavailable: %s", exc)
+        database_connections_reset()
         return Response(
-            error_body("database_unavailable", _("The service is briefly unavailable. Please try again.")),
+            database_unavailable_body(),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -5,39 +5,17 @@ thing: gunicorn, a Celery worker and a private redis-server, with Redis
 stopped while a tourist books.
 """
 
-import email
-import email.policy
-import json
-import os
-import re
-import secrets
-import shutil
-import signal
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import closing, suppress
+from collections.abc import Iterator
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import dj_database_url
-import psycopg
 import pytest
-import redis
 import time_machine
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from psycopg import sql
 
+from bookings.checks import outbox_lease_check
 from bookings.models import (
     Booking,
     BookingStatus,
@@ -48,15 +26,12 @@ from bookings.models import (
     OutboxMessage,
 )
 from bookings.services.holds import Contact, LineRequest, booking_confirm, booking_hold
-from bookings.services.outbox import CLAIM_TIMEOUT, outbox_claim, outbox_deliver, outbox_sweep
+from bookings.services.outbox import claim_lease, outbox_claim, outbox_deliver, outbox_sweep
 from bookings.tasks import audit_capacity, deliver_message, purge_idempotency_keys, sweep_outbox
 from config.celery import app as celery_app
 from tests.bookings.conftest import GUEST
-from tests.conftest import _unavailable
+from tests.faults.processes import Stack, running_stack, wait_for
 from workshops.models import ClassSession
-
-BASE_DIR = Path(settings.BASE_DIR)
-VENV_BIN = Path(sys.executable).parent
 
 
 def held(session, email_address: str = "rina@example.id") -> Booking:
@@ -160,11 +135,11 @@ def test_a_claim_of_a_dead_worker_is_taken_over_after_the_claim_timeout(session)
     # A worker claimed the message, then died before sending it.
     assert outbox_claim(message_id=message.pk, now=start)
 
-    with time_machine.travel(start + CLAIM_TIMEOUT - timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + claim_lease() - timedelta(seconds=1), tick=False):
         assert outbox_deliver(message_id=message.pk) is False
     assert mail.outbox == []
 
-    with time_machine.travel(start + CLAIM_TIMEOUT + timedelta(seconds=1), tick=False):
+    with time_machine.travel(start + claim_lease() + timedelta(seconds=1), tick=False):
         assert outbox_deliver(message_id=message.pk) is True
         assert outbox_deliver(message_id=message.pk) is False
 
@@ -217,6 +192,23 @@ def test_the_sweep_republishes_only_unsent_messages_older_than_60_seconds(sessio
     assert sent_to() == ["stuck@example.id"]
     unsent = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk")
     assert list(unsent) == [in_flight, fresh]
+
+
+def test_a_send_time_limit_that_could_outlive_the_claim_lease_fails_the_system_check(settings):
+    settings.EMAIL_TIMEOUT = 10
+    settings.CANTING_OUTBOX_CLAIM_LEASE_SECONDS = 300
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 60
+    assert outbox_lease_check(None) == []
+
+    # A slow worker still sending when its lease runs out: a second worker would send too.
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 400
+    [error] = outbox_lease_check(None)
+    assert error.id == "bookings.E001"
+
+    settings.CANTING_OUTBOX_SEND_TIME_LIMIT = 60
+    settings.EMAIL_TIMEOUT = None  # SMTP could wait forever
+    [error] = outbox_lease_check(None)
+    assert error.id == "bookings.E001"
 
 
 # --- Each task called twice: one effect --------------------------------------
@@ -298,230 +290,16 @@ MESSAGE_STATE = """
 SELECT m.id, m.sent_at, m.attempts FROM bookings_outboxmessage m
 JOIN bookings_booking b ON b.id = m.booking_id WHERE b.code = ?
 """
-DELIVERED = re.compile(r"Task bookings\.tasks\.deliver_message\[[^]]+\] succeeded")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
-
-
-class Database:
-    """A throwaway database: a new one on the suite's PostgreSQL server if it uses one, else SQLite."""
-
-    def __init__(self, var_dir: Path) -> None:
-        url = os.environ.get("DATABASE_URL", "")
-        self.postgres = url.startswith(("postgres://", "postgresql://"))
-        self.sqlite_path = var_dir / "canting.sqlite3"
-        self.url = ""
-        if self.postgres:
-            self.server = dj_database_url.parse(url)
-            self.name = f"canting_e2e_{secrets.token_hex(4)}"
-            self.url = urlsplit(url)._replace(path=f"/{self.name}").geturl()
-            with self._connect("postgres") as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-
-    def _connect(self, dbname: str) -> psycopg.Connection:
-        return psycopg.connect(
-            host=self.server["HOST"] or None,
-            port=self.server["PORT"] or None,
-            user=self.server["USER"] or None,
-            password=self.server["PASSWORD"] or None,
-            dbname=dbname,
-            autocommit=True,
-            connect_timeout=5,
-        )
-
-    def rows(self, query: str, *params) -> list[tuple]:
-        if self.postgres:
-            with self._connect(self.name) as conn:
-                return conn.execute(query.replace("?", "%s"), params).fetchall()
-        with closing(sqlite3.connect(self.sqlite_path, timeout=5)) as conn:
-            return conn.execute(query, params).fetchall()
-
-    def drop(self) -> None:
-        if self.postgres:
-            with self._connect("postgres") as conn:
-                drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                conn.execute(drop.format(sql.Identifier(self.name)))
-
-
-class Stack:
-    """One end-to-end run's processes, each in its own process group; all stopped at the end."""
-
-    def __init__(self, root: Path, redis_server: str) -> None:
-        self.root = root
-        self.var_dir = root / "var"
-        self.var_dir.mkdir()
-        self.logs = root / "logs"
-        self.logs.mkdir()
-        self.mail_dir = self.var_dir / "mail"
-        self.redis_port = free_port()
-        self.web_url = f"http://127.0.0.1:{free_port()}"
-        self.redis_server = redis_server
-        self.processes: dict[str, subprocess.Popen] = {}
-        self.database = Database(self.var_dir)
-        env = {**os.environ, "DATABASE_URL": self.database.url}
-        if not self.database.postgres:
-            del env["DATABASE_URL"]  # SQLite under CANTING_VAR_DIR
-        self.env = {
-            **env,
-            "DJANGO_SETTINGS_MODULE": "config.settings.e2e",
-            "CANTING_VAR_DIR": str(self.var_dir),
-            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "PYTHONUNBUFFERED": "1",
-            "LOG_LEVEL": "INFO",
-        }
-
-    def start(self, name: str, args: list[str]) -> None:
-        with (self.logs / f"{name}.log").open("ab") as log:
-            self.processes[name] = subprocess.Popen(
-                args,
-                cwd=BASE_DIR,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a group of its own: gunicorn's worker goes down with it
-            )
-
-    def stop(self, name: str) -> None:
-        process = self.processes.pop(name)
-        for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            if process.poll() is not None:
-                return
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=grace)
-
-    def close(self) -> None:
-        for name in list(self.processes):
-            self.stop(name)
-        self.database.drop()
-
-    def log(self, name: str) -> str:
-        path = self.logs / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def start_redis(self) -> None:
-        self.start(
-            "redis",
-            [
-                self.redis_server,
-                *("--port", str(self.redis_port), "--bind", "127.0.0.1", "--dir", str(self.root)),
-                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
-            ],
-        )
-        client = redis.Redis(port=self.redis_port, socket_timeout=1, socket_connect_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        try:
-            wait_for(answers, timeout=10, what="redis-server")
-        finally:
-            client.close()
-
-    def start_web(self) -> None:
-        port = self.web_url.rsplit(":", 1)[1]
-        self.start(
-            "web",
-            [
-                str(VENV_BIN / "gunicorn"),
-                *("config.wsgi:application", "--no-control-socket"),
-                *("-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "30"),
-            ],
-        )
-
-        def answers() -> bool:
-            try:
-                with urllib.request.urlopen(f"{self.web_url}/healthz", timeout=2):
-                    return True
-            except urllib.error.HTTPError:
-                return True  # a 503 is an answer too: the process serves
-            except OSError:
-                return False
-
-        wait_for(answers, timeout=20, what="gunicorn")
-
-    def start_worker(self) -> None:
-        self.start(
-            "worker",
-            [
-                str(VENV_BIN / "celery"),
-                *("-A", "config", "worker", "-P", "solo", "-c", "1", "-l", "INFO"),
-                *("-n", f"e2e-{self.redis_port}@%h", "--without-mingle", "--without-gossip"),
-            ],
-        )
-        wait_for(lambda: " ready." in self.log("worker"), timeout=20, what="the Celery worker")
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout.strip()
-
-    def shell(self, code: str) -> str:
-        """Run Python in a fresh Django process against this stack; its last printed line."""
-        return self.manage("shell", "-v", "0", "-c", code).splitlines()[-1]
-
-    def post(self, path: str, body: dict | None = None) -> tuple[int, dict, float]:
-        request = urllib.request.Request(
-            f"{self.web_url}{path}",
-            data=json.dumps(body or {}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, payload = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, payload = error.code, error.read()
-        return status, json.loads(payload or b"{}"), time.monotonic() - started
-
-    def mails_for(self, code: str) -> list[EmailMessage]:
-        paths = sorted(self.mail_dir.glob("*.log")) if self.mail_dir.is_dir() else []
-        messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in paths]
-        return [message for message in messages if message["X-Canting-Booking"] == code]
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    redis_server = shutil.which("redis-server")
-    if redis_server is None:
-        _unavailable("needs redis-server on PATH: the end-to-end test runs a private one")
-    processes = Stack(tmp_path, redis_server)
-    try:
-        yield processes
-    finally:
-        processes.close()
-        for name in ("web", "worker"):  # shown by pytest only when the test failed
-            print(f"----- {name} log (tail) -----\n{processes.log(name)[-4000:]}")
+    yield from running_stack(tmp_path)
 
 
 def test_a_booking_made_while_redis_is_down_is_emailed_exactly_once_when_it_returns(stack):
     stack.start_redis()
-    stack.manage("migrate", "--noinput")
+    stack.migrate()
     session_id = int(stack.shell(CATALOGUE))
     stack.start_web()
     stack.start_worker()
@@ -554,7 +332,7 @@ def test_a_booking_made_while_redis_is_down_is_emailed_exactly_once_when_it_retu
     assert stack.shell(SWEEP) == "0"
     assert stack.shell(REPUBLISH.format(message_id=message_id)) == "1"
     wait_for(
-        lambda: len(DELIVERED.findall(stack.log("worker"))) == 2,
+        lambda: stack.succeeded("worker", "bookings.tasks.deliver_message") == 2,
         timeout=15,
         what="the worker to run the delivery a second time",
     )
