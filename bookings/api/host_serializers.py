@@ -16,6 +16,8 @@ class SessionCancelInput(serializers.Serializer):
 
 
 class SessionRescheduleInput(serializers.Serializer):
+    openapi_extra = {"oneOf": [{"required": ["starts_at"]}, {"required": ["target_session"]}]}
+
     starts_at = serializers.DateTimeField(
         required=False, help_text=gettext_lazy("Move the session itself to this start.")
     )

@@ -33,6 +33,12 @@ class ContactInput(serializers.Serializer):
 
 
 class BookingCreateInput(serializers.Serializer):
+    """A hold: `seats` (at the first price) or `lines` (seats per price tier), never both.
+
+    Signed in, the contact is the account's; a guest must give `contact`.
+    """
+
+    openapi_extra = {"oneOf": [{"required": ["lines"]}, {"required": ["seats"]}]}
     session = serializers.IntegerField(min_value=1)
     lines = LineInput(many=True, required=False, allow_empty=False)
     seats = serializers.IntegerField(min_value=1, max_value=500, required=False)

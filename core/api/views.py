@@ -1,7 +1,9 @@
 import hashlib
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import error_body
 from core.cache import CATALOGUE_VERSION_KEY, cache_get_many, cache_set
 from core.models import User
 
@@ -74,3 +77,10 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (no URL matched, e.g. `/api/v1/sessions/abc/`): JSON in the error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return page_not_found(request, exception)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from core.api.filters import (
+    IntegerFilter,
     LanguageListFilter,
     StrictBooleanFilter,
     WibDateFromFilter,
@@ -64,7 +65,7 @@ class SessionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(field_name="status", choices=SessionStatus.choices)
     date_from = WibDateFromFilter(field_name="starts_at", label=_("From date (WIB)"))
     date_to = WibDateToFilter(field_name="starts_at", label=_("To date (WIB)"))
-    seats = filters.NumberFilter(method="with_seats", min_value=1, max_value=500, label=_("Seats wanted"))
+    seats = IntegerFilter(method="with_seats", min_value=1, max_value=500, label=_("Seats wanted"))
     available = StrictBooleanFilter(method="only_available", label=_("Only with free seats"))
 
     class Meta:
