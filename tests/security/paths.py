@@ -6,6 +6,7 @@ the day it appears, once someone says which objects it names.
 
 Each target says who may reach it:
   public  — the published catalogue: anyone may read it (and join its waitlists);
+  hidden  — not published: nobody reaches it through this (public) path;
   host    — the side's workshop members only;
   tourist — the side's signed-in tourist only;
   guest   — a guest who holds the object's token only.
@@ -18,7 +19,7 @@ from typing import Literal
 
 from tests.security.world import Side
 
-Access = Literal["public", "host", "tourist", "guest"]
+Access = Literal["public", "hidden", "host", "tourist", "guest"]
 API = "/api/v1"
 
 
@@ -36,6 +37,7 @@ def targets(side: Side) -> dict[str, list[Target]]:
     s = side
     booking_targets = [
         Target({"code": s.booking.code}, "tourist", "tourist's booking"),
+        Target({"code": s.held_booking.code}, "tourist", "tourist's held booking"),
         Target({"code": s.guest_booking.code}, "guest", "guest's booking", token=s.guest_manage_token),
     ]
     waitlist_targets = [
@@ -60,7 +62,7 @@ def targets(side: Side) -> dict[str, list[Target]]:
     public_sessions = [
         Target({"id": s.session.pk}, "public", "published session"),
         Target({"id": s.full_session.pk}, "public", "published full session"),
-        Target({"id": s.draft_session.pk}, "host", "session of a draft class"),
+        Target({"id": s.draft_session.pk}, "hidden", "session of a draft class"),
     ]
     return {
         f"{API}/bookings/{{code}}/": booking_targets,
@@ -70,7 +72,7 @@ def targets(side: Side) -> dict[str, list[Target]]:
         f"{API}/bookings/{{code}}/qr.svg": booking_targets,
         f"{API}/classes/{{slug}}/": [
             Target({"slug": s.batik_class.slug}, "public", "published class"),
-            Target({"slug": s.draft_class.slug}, "host", "draft class"),
+            Target({"slug": s.draft_class.slug}, "hidden", "draft class"),
         ],
         f"{API}/host/classes/{{class_slug}}/": host_classes,
         f"{API}/host/classes/{{class_slug}}/rules/": host_classes,
@@ -135,3 +137,12 @@ def expand(path: str, params: dict) -> str:
         path = path.replace("{" + name + "}", str(value))
     assert "{" not in path, path
     return path
+
+
+def request_properties(schema: dict, operation: dict) -> set[str]:
+    """The JSON body's property names of an operation (empty without a body)."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    ref = content.get("schema", {}).get("$ref")
+    if not ref:
+        return set()
+    return set(schema["components"]["schemas"][ref.rsplit("/", 1)[1]].get("properties", {}))

@@ -62,6 +62,7 @@ class Side:
     invitation_token: str
     tourist: User
     booking: Booking
+    held_booking: Booking
     guest_booking: Booking
     guest_manage_token: str
     waitlist_entry: WaitlistEntry
@@ -138,6 +139,7 @@ def _side(letter: str, village) -> Side:
         phone=f"+62813000{ord(letter):04d}",
     )
     booking = hold(session, user=tourist, seats=2)
+    held_booking = hold(session, user=tourist, seats=1, confirm=False)
     guest_booking = hold(session, contact=guest, seats=1)
     hold(
         full_session, contact=Contact(name="Pengisi", email=f"filler-{lower}@canting.test", phone=""), seats=2
@@ -171,6 +173,7 @@ def _side(letter: str, village) -> Side:
         invitation_token=invitation_token,
         tourist=tourist,
         booking=booking,
+        held_booking=held_booking,
         guest_booking=guest_booking,
         guest_manage_token=manage_token(guest_booking.code, guest_booking.manage_nonce),
         waitlist_entry=waitlist_entry,
@@ -191,6 +194,7 @@ def _side(letter: str, village) -> Side:
         waiting_guest.email,
         waiting_guest.phone,
         booking.code,
+        held_booking.code,
         guest_booking.code,
         side.guest_manage_token,
         side.guest_waitlist_token,
