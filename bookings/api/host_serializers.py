@@ -63,6 +63,7 @@ class HostSessionOutput(serializers.ModelSerializer):
             "cancel_reason",
             "cancelled_at",
         ]
+        read_only_fields = fields
 
 
 class RosterLineOutput(serializers.Serializer):
@@ -96,6 +97,7 @@ class RosterBookingOutput(serializers.ModelSerializer):
             "checked_in_by",
             "free_cancel_until_start",
         ]
+        read_only_fields = fields
 
     def get_checked_in(self, booking: Booking) -> bool:
         return booking.status == BookingStatus.ATTENDED
@@ -142,6 +144,7 @@ class NotificationsOutput(serializers.ModelSerializer):
     class Meta:
         model = WorkshopMembership
         fields = ["workshop", "workshop_name", "role", "notify_bookings"]
+        read_only_fields = fields
 
 
 COUNTED = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)

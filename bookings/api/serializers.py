@@ -80,6 +80,7 @@ class BookingLineOutput(serializers.ModelSerializer):
     class Meta:
         model = BookingLine
         fields = ["tier", "label", "quantity", "unit_price", "amount"]
+        read_only_fields = fields
 
 
 class BookingSessionOutput(serializers.Serializer):
@@ -120,6 +121,7 @@ class BookingOutput(serializers.ModelSerializer):
             "cancellable_until",
             "links",
         ]
+        read_only_fields = fields
 
     def get_currency(self, booking: Booking) -> str:
         return "IDR"
@@ -141,9 +143,10 @@ class BookingOutput(serializers.ModelSerializer):
 
 
 class GuestBookingOutput(BookingOutput):
-    """The answer to a guest's new booking: the only time the manage token is shown."""
+    """The answer to a new booking; a guest's also carries the manage token (the only time it is shown)."""
 
-    manage_token = serializers.SerializerMethodField()
+    openapi_optional = ("manage_token",)
+    manage_token = serializers.SerializerMethodField(help_text=_("Only when booking as a guest."))
 
     class Meta(BookingOutput.Meta):
         fields = [*BookingOutput.Meta.fields, "manage_token"]

@@ -12,6 +12,7 @@ more about one of these (a description of its own) keeps it.
 
 import copy
 
+from django_filters.filters import NumberFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import force_instance, is_serializer
@@ -22,6 +23,8 @@ from rest_framework import serializers
 NO_NUL = "^[^\\x00]*$"
 # ... and, unless blank is allowed, a value that is only whitespace once trimmed.
 NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+# django-filter's NumberFilter refuses numbers above this (its overflow guard).
+NUMBER_FILTER_MAX = 1e50
 SLUG = "^[-a-zA-Z0-9_]+$"
 # A wall-clock time as DRF reads and writes it ("09:00", "09:00:00"); OpenAPI's `format: time`
 # would demand a UTC offset, which a WIB wall-clock time does not have.
@@ -87,6 +90,10 @@ class AutoSchema(SpectacularAutoSchema):
         extra = getattr(serializer, "openapi_extra", None)
         if extra and direction == "request":
             schema = {**schema, **copy.deepcopy(extra)}
+        # Answer fields only some callers get (a guest's token): present or absent, never null.
+        optional = getattr(serializer, "openapi_optional", ())
+        if optional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in optional]
         return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
@@ -166,6 +173,8 @@ class FilterExtension(DjangoFilterExtension):
                     schema["minimum"] = extra["min_value"]
                 if extra.get("max_value") is not None:
                     schema["maximum"] = extra["max_value"]
+                elif isinstance(filter_field, NumberFilter):
+                    schema["maximum"] = NUMBER_FILTER_MAX
             elif schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
                 if extra.get("max_length") is not None:
                     schema["maxLength"] = extra["max_length"]

@@ -67,6 +67,7 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "name", "first_name", "last_name", "phone", "preferred_language"]
+        read_only_fields = fields
 
 
 class MeView(APIView):

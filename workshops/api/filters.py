@@ -12,6 +12,10 @@ from core.api.filters import (
 from core.fields import SPOKEN_LANGUAGES
 from workshops.models import BatikClass, ClassSession, Level, SessionStatus, Technique, Workshop
 
+# Bounds for the numeric filters, so a number too large for the database is a 400, not a query.
+MAX_RUPIAH = 100_000_000
+MAX_MINUTES = 10_000
+
 
 class WorkshopFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", max_length=100, label=_("Search"))
@@ -40,10 +44,14 @@ class BatikClassFilter(filters.FilterSet):
     technique = filters.ChoiceFilter(choices=Technique.choices)
     level = filters.ChoiceFilter(choices=Level.choices)
     language = LanguageListFilter(field_name="languages")
-    price_min = filters.NumberFilter(field_name="price_from", lookup_expr="gte", min_value=0)
-    price_max = filters.NumberFilter(field_name="price_from", lookup_expr="lte", min_value=0)
-    duration_min = filters.NumberFilter(field_name="duration_minutes", lookup_expr="gte", min_value=0)
-    duration_max = filters.NumberFilter(field_name="duration_minutes", lookup_expr="lte", min_value=0)
+    price_min = IntegerFilter(field_name="price_from", lookup_expr="gte", min_value=0, max_value=MAX_RUPIAH)
+    price_max = IntegerFilter(field_name="price_from", lookup_expr="lte", min_value=0, max_value=MAX_RUPIAH)
+    duration_min = IntegerFilter(
+        field_name="duration_minutes", lookup_expr="gte", min_value=0, max_value=MAX_MINUTES
+    )
+    duration_max = IntegerFilter(
+        field_name="duration_minutes", lookup_expr="lte", min_value=0, max_value=MAX_MINUTES
+    )
     ordering = filters.OrderingFilter(
         fields=(("title", "title"), ("price_from", "price"), ("duration_minutes", "duration"))
     )

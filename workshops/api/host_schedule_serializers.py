@@ -78,6 +78,7 @@ class SessionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClassSession
         fields = ["id", "starts_at", "ends_at", "seats_taken", "status", "batik_class"]
+        read_only_fields = fields
 
 
 @extend_schema_field(
@@ -171,6 +172,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["id", "created_at", "actor", "action", "target_type", "target_id", "before", "after"]
+        read_only_fields = fields
 
     def get_actor(self, entry: AuditEntry) -> str | None:
         return entry.actor.email if entry.actor else None

@@ -66,7 +66,7 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkshopMembership
         fields = ["id", "email", "name", "role", "notify_bookings", "created_at"]
-        read_only_fields = ["id", "email", "name", "notify_bookings", "created_at"]
+        read_only_fields = fields
 
 
 class MemberRoleInput(serializers.Serializer):
@@ -82,6 +82,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = ["id", "email", "role", "created_at", "expires_at", "accepted_at"]
+        read_only_fields = fields
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
