@@ -12,6 +12,7 @@ more about one of these (a description of its own) keeps it.
 
 import copy
 
+from django.core.exceptions import FieldDoesNotExist
 from django_filters.filters import NumberFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -98,6 +99,11 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "response" and isinstance(field, serializers.ChoiceField) and field.read_only:
+            # DRF drops `allow_blank` from read-only fields; a model field with blank=True still answers "".
+            model_field = _model_field(field)
+            if model_field is not None and model_field.blank and "" not in schema.get("enum", [""]):
+                schema["enum"] = [*schema["enum"], ""]
         if isinstance(field, serializers.TimeField):
             schema.pop("format", None)
             schema["pattern"] = WALL_CLOCK_TIME
@@ -154,6 +160,17 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append("422")
         statuses += ["429", "503"]
         return statuses
+
+
+def _model_field(field: serializers.Field):
+    """The model field a serializer field reads, when the serializer is a model serializer."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
 
 
 class FilterExtension(DjangoFilterExtension):

@@ -132,9 +132,7 @@ class HostClassSerializer(serializers.ModelSerializer):
             "price_tiers",
         ]
         read_only_fields = ["slug", "price_tiers"]
-        extra_kwargs = {"title_ind": {"required": True, "allow_blank": False}}
-
-    def validate_min_participants(self, value: int) -> int:
-        if value < 1:
-            raise serializers.ValidationError(_("At least 1."))
-        return value
+        extra_kwargs = {
+            "title_ind": {"required": True, "allow_blank": False},
+            "min_participants": {"min_value": 1},
+        }
