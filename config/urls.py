@@ -28,5 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+handler404 = "core.api.views.not_found"
+
 admin.site.site_header = "Canting"
 admin.site.site_title = "Canting"

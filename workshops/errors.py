@@ -16,6 +16,12 @@ class InvalidHostInput(DomainError):
     default_message = _("Some fields are not valid.")
 
 
+class ClassLimitsInvalid(InvalidHostInput):
+    """Participant limits that do not fit together: minimum ≤ maximum, 1 ≤ seats per booking ≤ maximum."""
+
+    code = "class_limits"
+
+
 class CapacityBelowBooked(Conflict):
     code = "capacity_below_booked"
     default_message = _("The capacity cannot be lower than the seats already booked.")

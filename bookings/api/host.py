@@ -6,7 +6,7 @@ signed-in tourist 403 (IsHost), nobody signed in 401.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,14 +36,15 @@ from bookings.services.sessions import (
     session_reschedule_with_bookings,
     session_update_with_waitlist,
 )
+from core.api.schema import error_response
 from core.timezones import wib_date
 from workshops.api.host_schedule_serializers import HostSessionSerializer, SessionUpdateInput
 from workshops.api.host_schedule_views import HostSessionDetail as WorkshopsHostSessionDetail
 from workshops.permissions import IsCoordinator, IsHost, session_for_member
 
 TAGS = ["host"]
-CONFLICT = OpenApiResponse(description="The session's or booking's state does not allow it (see `code`).")
-NOT_FOUND = OpenApiResponse(description="Not one of your workshops' sessions or bookings.")
+CONFLICT = error_response("The session's or booking's state does not allow it (see `code`).")
+NOT_FOUND = error_response("Not one of your workshops' sessions or bookings.")
 
 
 class HostView(APIView):

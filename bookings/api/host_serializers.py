@@ -18,6 +18,8 @@ class SessionCancelInput(serializers.Serializer):
 
 
 class SessionRescheduleInput(serializers.Serializer):
+    openapi_extra = {"oneOf": [{"required": ["starts_at"]}, {"required": ["target_session"]}]}
+
     starts_at = serializers.DateTimeField(
         required=False, help_text=gettext_lazy("Move the session itself to this start.")
     )
@@ -68,6 +70,7 @@ class HostSessionOutput(serializers.ModelSerializer):
             "cancel_reason",
             "cancelled_at",
         ]
+        read_only_fields = fields
 
 
 class RosterLineOutput(serializers.Serializer):
@@ -103,6 +106,7 @@ class RosterBookingOutput(serializers.ModelSerializer):
             "free_cancel_until_start",
             "payment",
         ]
+        read_only_fields = fields
 
     def get_checked_in(self, booking: Booking) -> bool:
         return booking.status == BookingStatus.ATTENDED
@@ -157,6 +161,7 @@ class NotificationsOutput(serializers.ModelSerializer):
     class Meta:
         model = WorkshopMembership
         fields = ["workshop", "workshop_name", "role", "notify_bookings"]
+        read_only_fields = fields
 
 
 COUNTED = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)

@@ -37,6 +37,12 @@ class ContactInput(serializers.Serializer):
 
 
 class BookingCreateInput(serializers.Serializer):
+    """A hold: `seats` (at the first price) or `lines` (seats per price tier), never both.
+
+    Signed in, the contact is the account's; a guest must give `contact`.
+    """
+
+    openapi_extra = {"oneOf": [{"required": ["lines"]}, {"required": ["seats"]}]}
     session = serializers.IntegerField(min_value=1)
     lines = LineInput(many=True, required=False, allow_empty=False)
     seats = serializers.IntegerField(min_value=1, max_value=500, required=False)
@@ -279,9 +285,10 @@ class BookingOutput(serializers.Serializer):
 
 
 class GuestBookingOutput(BookingOutput):
-    """The answer to a guest's new booking: the only time the manage token is shown."""
+    """The answer to a new booking; a guest's also carries the manage token (the only time it is shown)."""
 
-    manage_token = serializers.SerializerMethodField()
+    openapi_optional = ("manage_token",)
+    manage_token = serializers.SerializerMethodField(help_text=_("Only when booking as a guest."))
 
     def get_manage_token(self, booking: Booking) -> str:
         return manage_token(booking.code, booking.manage_nonce)

@@ -61,15 +61,17 @@ class WaitlistEntryOutput(serializers.ModelSerializer):
             "offer_expires_at",
             "booking",
         ]
+        read_only_fields = fields
 
     def get_position(self, entry: WaitlistEntry) -> int | None:
         return selectors.waitlist_position(entry=entry)
 
 
 class GuestWaitlistEntryOutput(WaitlistEntryOutput):
-    """The answer to joining: the only time a guest's token is shown."""
+    """The answer to joining; a guest's also carries the token (the only time it is shown)."""
 
-    token = serializers.SerializerMethodField()
+    openapi_optional = ("token",)
+    token = serializers.SerializerMethodField(help_text=_("Only when joining as a guest."))
 
     class Meta(WaitlistEntryOutput.Meta):
         fields = [*WaitlistEntryOutput.Meta.fields, "token"]

@@ -28,7 +28,7 @@ from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.cache import catalogue_changed
 from core.models import User
-from workshops.models import ClassSession, SessionStatus, Workshop
+from workshops.models import BatikClass, ClassSession, SessionStatus, Workshop
 from workshops.services.audit import audit_record
 from workshops.services.sessions import session_cancel, session_move
 from workshops.services.sessions import session_update as workshops_session_update
@@ -170,6 +170,10 @@ def session_bookings_move(*, session: ClassSession, target_session_id: int, acto
     return ClassSession.objects.select_related("batik_class__workshop").get(pk=target_id)
 
 
+def _workshop_id(session: ClassSession) -> int:
+    return BatikClass.objects.values_list("workshop_id", flat=True).get(pk=session.batik_class_id)
+
+
 def _move(session_id: int, *, target_session_id: int, actor: User) -> int:
     now = timezone.now()
     with transaction.atomic():
@@ -178,7 +182,9 @@ def _move(session_id: int, *, target_session_id: int, actor: User) -> int:
             row.pk: row for row in ClassSession.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         }
         source, target = locked[session_id], locked.get(target_session_id)
-        if target is None:
+        # Another workshop's session is "not found", as everywhere else: the answer must
+        # not tell a host which ids exist in workshops they do not belong to.
+        if target is None or _workshop_id(target) != _workshop_id(source):
             raise SessionNotFound()
         if not _changeable(source, now):
             raise SessionNotReschedulable()

@@ -65,7 +65,11 @@ class LatLngField(forms.CharField):
         return (lat, lng)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+LATITUDE = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+LONGITUDE = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+
+
+@extend_schema_field({"type": "string", "pattern": f"^{LATITUDE},{LONGITUDE}$", "example": "0.9076,108.9840"})
 class LatLngFilter(filters.Filter):
     field_class = LatLngField
 
@@ -88,3 +92,10 @@ class StrictBooleanField(forms.Field):
 @extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(filters.Filter):
     field_class = StrictBooleanField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(filters.NumberFilter):
+    """A whole number (django-filter's NumberFilter takes decimals)."""
+
+    field_class = forms.IntegerField

@@ -1,8 +1,10 @@
 import hashlib
 import time
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -11,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import error_body
 from core.cache import (
     CATALOGUE_VERSION_KEY,
     SEATS_CHANGED_KEY,
@@ -83,6 +86,7 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "name", "first_name", "last_name", "phone", "preferred_language"]
+        read_only_fields = fields
 
 
 class MeView(APIView):
@@ -93,3 +97,10 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 (no URL matched, e.g. `/api/v1/sessions/abc/`): JSON in the error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return page_not_found(request, exception)

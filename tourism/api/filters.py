@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -16,7 +18,11 @@ class VillageFilter(filters.FilterSet):
     )
     near = LatLngFilter(method="noop", label=_("Near 'latitude,longitude'"))
     radius_km = filters.NumberFilter(
-        method="noop", min_value=0.1, max_value=500, label=_("Radius in km (with near)")
+        # A Decimal bound: the filter reads a Decimal, and Decimal("0.1") < 0.1 (the float is a hair above).
+        method="noop",
+        min_value=Decimal("0.1"),
+        max_value=500,
+        label=_("Radius in km (with near)"),
     )
     ordering = filters.OrderingFilter(fields=(("name", "name"), ("city", "city")))
 

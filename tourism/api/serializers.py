@@ -8,6 +8,7 @@ class VillageSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Village
         fields = ["slug", "name", "city", "province"]
+        read_only_fields = fields
 
 
 class VillageSerializer(serializers.ModelSerializer):
@@ -32,6 +33,7 @@ class VillageSerializer(serializers.ModelSerializer):
             "classification_label",
             "distance_km",
         ]
+        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_highlights(self, village: Village) -> list[str]:

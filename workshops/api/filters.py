@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from core.api.filters import (
+    IntegerFilter,
     LanguageListFilter,
     StrictBooleanFilter,
     WibDateFromFilter,
@@ -10,6 +11,10 @@ from core.api.filters import (
 )
 from core.fields import SPOKEN_LANGUAGES
 from workshops.models import BatikClass, ClassSession, Level, SessionStatus, Technique, Workshop
+
+# Bounds for the numeric filters, so a number too large for the database is a 400, not a query.
+MAX_RUPIAH = 100_000_000
+MAX_MINUTES = 10_000
 
 
 class WorkshopFilter(filters.FilterSet):
@@ -39,10 +44,14 @@ class BatikClassFilter(filters.FilterSet):
     technique = filters.ChoiceFilter(choices=Technique.choices)
     level = filters.ChoiceFilter(choices=Level.choices)
     language = LanguageListFilter(field_name="languages")
-    price_min = filters.NumberFilter(field_name="price_from", lookup_expr="gte", min_value=0)
-    price_max = filters.NumberFilter(field_name="price_from", lookup_expr="lte", min_value=0)
-    duration_min = filters.NumberFilter(field_name="duration_minutes", lookup_expr="gte", min_value=0)
-    duration_max = filters.NumberFilter(field_name="duration_minutes", lookup_expr="lte", min_value=0)
+    price_min = IntegerFilter(field_name="price_from", lookup_expr="gte", min_value=0, max_value=MAX_RUPIAH)
+    price_max = IntegerFilter(field_name="price_from", lookup_expr="lte", min_value=0, max_value=MAX_RUPIAH)
+    duration_min = IntegerFilter(
+        field_name="duration_minutes", lookup_expr="gte", min_value=0, max_value=MAX_MINUTES
+    )
+    duration_max = IntegerFilter(
+        field_name="duration_minutes", lookup_expr="lte", min_value=0, max_value=MAX_MINUTES
+    )
     ordering = filters.OrderingFilter(
         fields=(("title", "title"), ("price_from", "price"), ("duration_minutes", "duration"))
     )
@@ -64,7 +73,7 @@ class SessionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(field_name="status", choices=SessionStatus.choices)
     date_from = WibDateFromFilter(field_name="starts_at", label=_("From date (WIB)"))
     date_to = WibDateToFilter(field_name="starts_at", label=_("To date (WIB)"))
-    seats = filters.NumberFilter(method="with_seats", min_value=1, max_value=500, label=_("Seats wanted"))
+    seats = IntegerFilter(method="with_seats", min_value=1, max_value=500, label=_("Seats wanted"))
     available = StrictBooleanFilter(method="only_available", label=_("Only with free seats"))
 
     class Meta:

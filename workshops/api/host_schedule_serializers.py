@@ -78,6 +78,7 @@ class SessionBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClassSession
         fields = ["id", "starts_at", "ends_at", "seats_taken", "status", "batik_class"]
+        read_only_fields = fields
 
 
 @extend_schema_field(
@@ -123,7 +124,9 @@ class RuleSerializer(serializers.ModelSerializer):
         valid_from = attrs.get("valid_from", getattr(self.instance, "valid_from", None))
         valid_until = attrs.get("valid_until", getattr(self.instance, "valid_until", None))
         if valid_from and valid_until and valid_until < valid_from:
-            raise serializers.ValidationError({"valid_until": [_("Must be on or after the start date.")]})
+            raise serializers.ValidationError(
+                {"valid_until": [_("Must be on or after the start date.")]}, code="date_order"
+            )
         return attrs
 
 
@@ -146,9 +149,13 @@ class ClosedDaySerializer(serializers.ModelSerializer):
         date_from = attrs.get("date_from", getattr(self.instance, "date_from", None))
         date_to = attrs.get("date_to", getattr(self.instance, "date_to", None))
         if date_from and date_to and date_to < date_from:
-            raise serializers.ValidationError({"date_to": [_("Must be on or after the first date.")]})
+            raise serializers.ValidationError(
+                {"date_to": [_("Must be on or after the first date.")]}, code="date_order"
+            )
         if date_from and date_to and (date_to - date_from).days > 366:
-            raise serializers.ValidationError({"date_to": [_("A closed period is at most a year.")]})
+            raise serializers.ValidationError(
+                {"date_to": [_("A closed period is at most a year.")]}, code="period_too_long"
+            )
         return attrs
 
 
@@ -165,6 +172,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["id", "created_at", "actor", "action", "target_type", "target_id", "before", "after"]
+        read_only_fields = fields
 
     def get_actor(self, entry: AuditEntry) -> str | None:
         return entry.actor.email if entry.actor else None

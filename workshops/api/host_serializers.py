@@ -94,7 +94,7 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkshopMembership
         fields = ["id", "email", "name", "role", "notify_bookings", "created_at"]
-        read_only_fields = ["id", "email", "name", "notify_bookings", "created_at"]
+        read_only_fields = fields
 
 
 class MemberRoleInput(serializers.Serializer):
@@ -110,6 +110,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = ["id", "email", "role", "created_at", "expires_at", "accepted_at"]
+        read_only_fields = fields
 
 
 class InvitationCreatedSerializer(InvitationSerializer):
@@ -166,9 +167,7 @@ class HostClassSerializer(serializers.ModelSerializer):
             "price_tiers",
         ]
         read_only_fields = ["slug", "price_tiers"]
-        extra_kwargs = {"title_ind": {"required": True, "allow_blank": False}}
-
-    def validate_min_participants(self, value: int) -> int:
-        if value < 1:
-            raise serializers.ValidationError(_("At least 1."))
-        return value
+        extra_kwargs = {
+            "title_ind": {"required": True, "allow_blank": False},
+            "min_participants": {"min_value": 1},
+        }

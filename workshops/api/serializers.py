@@ -26,6 +26,7 @@ class WorkshopSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Workshop
         fields = ["slug", "name", "production_group", "village"]
+        read_only_fields = fields
 
 
 class WorkshopSerializer(serializers.ModelSerializer):
@@ -48,12 +49,14 @@ class WorkshopSerializer(serializers.ModelSerializer):
             "village",
             "class_count",
         ]
+        read_only_fields = fields
 
 
 class PriceTierSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriceTier
         fields = ["id", "label", "amount"]
+        read_only_fields = fields
 
 
 class ClassSummarySerializer(serializers.ModelSerializer):
@@ -62,6 +65,7 @@ class ClassSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = BatikClass
         fields = ["slug", "title", "technique", "duration_minutes", "price_from"]
+        read_only_fields = fields
 
 
 class PaymentMethodsField(serializers.ListField):
@@ -105,6 +109,7 @@ class BatikClassSerializer(serializers.ModelSerializer):
             "price_tiers",
             "workshop",
         ]
+        read_only_fields = fields
 
 
 class SessionClassSummarySerializer(serializers.Serializer):
@@ -149,6 +154,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "batik_class",
             "workshop",
         ]
+        read_only_fields = fields
 
     def get_seats_left(self, session: ClassSession) -> int:
         return session.seats_left

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.models import User
-from workshops.errors import InvalidHostInput, TierInUse
+from workshops.errors import ClassLimitsInvalid, TierInUse
 from workshops.models import BatikClass, PriceTier, Workshop
 from workshops.services._common import catalogue_changed_on_commit
 from workshops.services.audit import audit_record, snapshot
@@ -53,7 +53,7 @@ def _check_limits(batik_class: BatikClass) -> None:
     if limit is not None and not 1 <= limit <= batik_class.max_participants:
         errors["max_seats_per_booking"] = [_("Between 1 and the maximum participants.")]
     if errors:
-        raise InvalidHostInput(next(iter(errors.values()))[0], fields=errors)
+        raise ClassLimitsInvalid(next(iter(errors.values()))[0], fields=errors)
 
 
 def batik_class_create(*, workshop: Workshop, actor: User | None, **fields: Any) -> BatikClass:
