@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -59,7 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log line (and every error response) carries the request id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +165,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Content Security Policy (django-csp) ------------------------------------
+# Pages load only our own script and stylesheet (no inline <script> or <style>;
+# canting.js is a file). Inline style *attributes* stay allowed: a few templates
+# set a width or a margin that way, and a style attribute cannot run code.
+# The QR code is inline SVG; the favicon is an empty data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Redis: broker and cache -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds a request may wait on Redis before giving up; a booking never hangs on it.
@@ -233,6 +259,34 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Largest request body read into memory (forms and, through core.api.parsers, JSON):
+# a booking is well under 1 KB; a larger body is refused with 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CANTING_MAX_BODY_BYTES", 256 * 1024)
+
+# --- Proxies and rate limits -------------------------------------------------
+# How many proxies of ours stand in front of the app, each appending to
+# X-Forwarded-For (one nginx/Caddy: 1). The client address is the N-th entry
+# from the right; anything further left was written by the client and is ignored.
+CANTING_TRUSTED_PROXIES = env_int("CANTING_TRUSTED_PROXIES", 0)
+# Per client address and per signed-in user, counted in the shared cache
+# (core.throttling). Format: count/period, period s, min, hour or day ("30/min").
+CANTING_THROTTLE_RATES = {
+    "bookings": os.environ.get("CANTING_THROTTLE_BOOKINGS", "30/min"),
+    "waitlist": os.environ.get("CANTING_THROTTLE_WAITLIST", "10/min"),
+}
+# allauth's limits (web pages and headless API alike), on the same cache and
+# the same client address (core.accounts.AccountAdapter). Format: allauth's
+# count/period/per, several joined by commas ("10/m/ip,5/5m/key"; key = the e-mail).
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("CANTING_THROTTLE_LOGIN", "30/m/ip"),
+    "login_failed": os.environ.get("CANTING_THROTTLE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("CANTING_THROTTLE_SIGNUP", "20/m/ip"),
+    "reset_password": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET", "20/m/ip,5/m/key"),
+    "reset_password_from_key": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET_FROM_KEY", "20/m/ip"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = CANTING_TRUSTED_PROXIES
+ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
+
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -241,12 +295,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.LimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    # Views opt in with `throttle_scope`; the rates are CANTING_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ScopedWriteThrottle"],
+    "NUM_PROXIES": CANTING_TRUSTED_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -289,14 +346,32 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How stale the scheduler's heartbeat may be before /healthz calls it stale.
 CANTING_HEARTBEAT_STALE_SECONDS = env_int("CANTING_HEARTBEAT_STALE_SECONDS", 180)
 
+# One line per record on stdout, with the request id (core.logs): readable text
+# by default, one JSON object a line when LOG_FORMAT=json (production's default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "core.logs.PlainFormatter"},
+        "json": {"()": "core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # 4xx answers are expected (a full session is a 409); logging each costs time under load.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+    # canting.request writes the one access line per request (core.request_id).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "canting.request": {"level": os.environ.get("LOG_REQUESTS_LEVEL", "INFO")},
+    },
 }
 # Where people open Canting; links in e-mails and calendar files start here.
 CANTING_SITE_URL = os.environ.get("CANTING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
