@@ -23,6 +23,24 @@ def mask_emails(text: str) -> str:
     return _EMAIL.sub(EMAIL_MASK, text)
 
 
+def _install_record_factory() -> None:
+    """Every record gets `request_id` when it is made, whichever handler (or test) reads it."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "canting_request_id", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        record.request_id = current_request_id.get()
+        return record
+
+    factory.canting_request_id = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+_install_record_factory()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):

@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import Token
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -76,14 +77,21 @@ def celery_before_publish(headers: dict | None = None, **kwargs: Any) -> None:
         headers.setdefault(CELERY_HEADER, request_id)
 
 
-def celery_task_prerun(task: Any = None, **kwargs: Any) -> None:
+_task_tokens: dict[str, Token] = {}
+
+
+def celery_task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
     """Celery's task_prerun: the task's log lines carry the id of the request that published it."""
-    request_id = sane_request_id(getattr(task.request, CELERY_HEADER, None)) if task is not None else None
-    current_request_id.set(request_id or f"task-{getattr(task.request, 'id', None) or uuid.uuid4().hex}")
+    if task is None or task_id is None or getattr(task.request, "is_eager", False):
+        return  # run in the caller's thread (tests): the caller's id already applies
+    request_id = sane_request_id(getattr(task.request, CELERY_HEADER, None))
+    _task_tokens[task_id] = current_request_id.set(request_id or f"task-{task_id}")
 
 
-def celery_task_postrun(**kwargs: Any) -> None:
-    current_request_id.set("-")
+def celery_task_postrun(task_id: str | None = None, **kwargs: Any) -> None:
+    token = _task_tokens.pop(task_id, None) if task_id is not None else None
+    if token is not None:
+        current_request_id.reset(token)
 
 
 def connect_celery_signals() -> None:
