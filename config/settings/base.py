@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Embedded defaults (SQLite, the filesystem broker, the file cache) live here.
@@ -194,11 +196,14 @@ REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis away = an empty cache, never a failed request (core.cache_backends).
+            "BACKEND": "core.cache_backends.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                # One try: redis-py's own retries would multiply the wait on a hung Redis.
+                "retry": Retry(NoBackoff(), 0),
             },
         }
     }
