@@ -1,6 +1,7 @@
 """Settings for the deployed service (docker-compose): every secret from the environment."""
 
 import copy
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,3 +43,5 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = copy.deepcopy(LOGGING)
 LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"
+# Python's warnings become records too (logger py.warnings), not stray text in the stream.
+logging.captureWarnings(True)

@@ -141,6 +141,81 @@ Client().get("/robots.txt", secure=True, HTTP_X_REQUEST_ID="req-from-the-proxy-1
     assert isinstance(access["duration_ms"], float)
 
 
+def test_production_gunicorn_writes_only_json_lines_its_own_included(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "CANTING_VAR_DIR": str(tmp_path),
+    }
+    env.pop("LOG_FORMAT", None)
+    stderr = tmp_path / "gunicorn.log"
+    with stderr.open("w") as log:
+        server = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application"),
+                *("--no-control-socket", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "120"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            answer = _get_when_up(
+                f"http://127.0.0.1:{port}/robots.txt",
+                {
+                    "X-Forwarded-Proto": "https",
+                    "X-Forwarded-For": "6.6.6.6, 203.0.113.7",
+                    "X-Request-ID": "lb-0123456789",
+                },
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    assert answer.status == 200 and answer.headers["X-Request-ID"] == "lb-0123456789"
+    lines = [line for line in stderr.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line, gunicorn's "Booting worker" too
+    assert any(r["logger"] == "gunicorn.error" for r in records)
+    access = [r for r in records if r["logger"] == "canting.request"]
+    assert [(r["path"], r["status"], r["request_id"]) for r in access] == [
+        ("/robots.txt", 200, "lb-0123456789")
+    ]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get_when_up(url: str, headers: dict, timeout: float = 60.0):
+    """Wait for the port, then send one request (the first may take seconds on a busy machine)."""
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    address = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((address.hostname, address.port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as answer:
+        answer.read()
+        return answer
+
+
 def test_formatters_mask_email_addresses_even_in_tracebacks():
     try:
         raise SMTPRecipientsRefused({"rina@example.id": (550, b"no such user")})
