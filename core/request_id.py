@@ -15,6 +15,7 @@ from contextvars import Token
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 from core.logs import current_request_id
 
@@ -49,8 +50,7 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response[HEADER] = request_id
             duration_ms = round((time.monotonic() - started) * 1000, 1)
-            user = getattr(request, "user", None)
-            user_id = user.pk if user is not None and user.is_authenticated else None
+            user_id = _known_user_id(request)
             access_logger.info(
                 "%s %s %s %sms",
                 request.method,
@@ -68,6 +68,21 @@ class RequestIdMiddleware:
             return response
         finally:
             current_request_id.reset(token)
+
+
+def _known_user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id if the request already looked them up; never a query of its own.
+
+    Loading the user here would cost a query per request and, with the database
+    gone, turn /healthz's clean 503 into an error.
+    """
+    user = request.__dict__.get("user")
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    try:
+        return user.pk if user.is_authenticated else None
+    except Exception:  # noqa: BLE001 - the log line must never fail the request
+        return None
 
 
 def celery_before_publish(headers: dict | None = None, **kwargs: Any) -> None:

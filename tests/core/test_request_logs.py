@@ -79,6 +79,26 @@ def test_a_request_logs_one_access_line_with_its_id_and_the_user_id_but_no_perso
 
 
 @pytest.mark.django_db
+def test_the_access_line_never_loads_the_user_itself(client, caplog):
+    # /healthz does not look at the user; the access line must not either (a query per
+    # request, and with the database gone an error instead of /healthz's 503).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get("/healthz")
+    client.force_login(UserFactory())
+    caplog.set_level(logging.INFO, logger="canting.request")
+    with CaptureQueriesContext(connection) as signed_in:
+        client.get("/healthz")
+    me = client.get("/api/v1/me/")
+
+    assert len(signed_in) == len(anonymous)
+    lines = [r for r in caplog.records if r.name == "canting.request"]
+    assert [r.user_id for r in lines] == [None, None, me.json()["id"]]
+
+
+@pytest.mark.django_db
 def test_log_lines_written_inside_a_request_carry_its_id(client, caplog, settings):
     # Any logger, any depth: the record is stamped when it is made.
     from core import cache as core_cache
