@@ -348,6 +348,12 @@ def _interrupt(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the floor and browse runs")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per gunicorn worker (default: config/gunicorn.py's; 1 = sync workers)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -379,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "CANTING_VAR_DIR": str(workdir / "var"),
         }
+        if args.threads:
+            env["GUNICORN_THREADS"] = str(args.threads)
         os.environ.update(env)
 
         import django
@@ -405,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
 
         server = Gunicorn({**os.environ, **env}, workdir / "gunicorn.log")
         server.start()
-        say(f"bench: gunicorn -w 2 on {server.base_url} (log {server.log_path})")
+        threads = os.environ.get("GUNICORN_THREADS", "config/gunicorn.py's default")
+        say(f"bench: gunicorn -w 2, threads {threads}, on {server.base_url} (log {server.log_path})")
         results = measure(server, data, args)
         ok = report(results)
         floor_note = results[0].what + (f" ({results[0].note})" if results[0].note else "")

@@ -1,4 +1,4 @@
-"""gunicorn as production runs it (2 sync workers), on a free loopback port."""
+"""gunicorn as production runs it (config/gunicorn.py, 2 workers), on a free loopback port."""
 
 import os
 import signal
@@ -42,9 +42,11 @@ class Gunicorn:
 
     def start(self, ready_path: str = "/api/v1/villages/", timeout: float = 30.0) -> None:
         gunicorn = Path(sys.executable).parent / "gunicorn"
+        # Production's own gunicorn settings (config/gunicorn.py); only where it listens differs.
         command = [
             str(gunicorn),
-            "config.wsgi:application",
+            "-c",
+            "config/gunicorn.py",
             "--no-control-socket",
             "-w",
             str(WORKERS),

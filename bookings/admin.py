@@ -1,6 +1,32 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, BookingLine, CapacityRepair, OutboxMessage, WaitlistEntry
+
+# UU PDP's data minimisation: coordinators (staff with view permissions) need codes, seats,
+# sessions and statuses, not who the guests are. Only superusers see and search contacts.
+CONTACT_FIELDS = ("user", "contact_name", "contact_email", "contact_phone")
+
+
+class ContactsForSuperusersMixin:
+    """Leaves guests' contact details out of the admin for everyone but superusers."""
+
+    model_fields: list[str]
+    superuser_search_fields = ("contact_email", "contact_name")
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.model_fields
+        return [name for name in self.model_fields if name not in CONTACT_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if request.user.is_superuser:
+            fields += self.superuser_search_fields
+        return fields
 
 
 class BookingLineInline(admin.TabularInline):
@@ -14,24 +40,22 @@ class BookingLineInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ContactsForSuperusersMixin, admin.ModelAdmin):
     """Read-only: every change of a booking goes through the services, which keep the seat counter true."""
 
-    list_display = ["code", "session", "contact_name", "seats", "total", "status", "held_at"]
+    list_display = ["code", "session", "seats", "total", "status", "held_at", "personal_data_erased_at"]
     list_filter = [
         "status",
         "language",
         "session__batik_class__workshop__village",
         "session__batik_class__workshop",
+        ("personal_data_erased_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["code", "contact_name", "contact_email"]
+    search_fields = ["code"]
     date_hierarchy = "held_at"
     list_select_related = ["session__batik_class"]
     inlines = [BookingLineInline]
-    exclude = ["manage_nonce"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Booking._meta.fields if field.name != "manage_nonce"]
+    model_fields = [field.name for field in Booking._meta.fields if field.name not in ("id", "manage_nonce")]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -42,11 +66,11 @@ class BookingAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "booking", "recipient_email", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["kind", "booking", "recipient", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["booking__code", "recipient_email"]
+    search_fields = ["booking__code"]
     list_select_related = ["booking"]
-    readonly_fields = [
+    model_fields = [
         "kind",
         "booking",
         "session",
@@ -60,6 +84,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
     ]
+
+    @admin.display(description=_("to"))
+    def recipient(self, message: OutboxMessage) -> str:
+        """Whom a message went to, without their address: the guest, or a workshop owner."""
+        return _("workshop owner") if message.recipient_email else _("guest")
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.model_fields
+        return [name for name in self.model_fields if name != "recipient_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def get_search_fields(self, request):
+        return [*self.search_fields, "recipient_email"] if request.user.is_superuser else self.search_fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -77,17 +117,16 @@ class CapacityRepairAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(ContactsForSuperusersMixin, admin.ModelAdmin):
     """Read-only: the queue moves only through the waitlist services (offers take seats)."""
 
-    list_display = ["session", "contact_name", "seats", "status", "joined_at", "offer_expires_at"]
+    list_display = ["id", "session", "seats", "status", "joined_at", "offer_expires_at"]
     list_filter = ["status", "session__batik_class__workshop"]
-    search_fields = ["contact_name", "contact_email"]
+    search_fields = ["booking__code"]
     list_select_related = ["session__batik_class"]
-    exclude = ["manage_nonce"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in WaitlistEntry._meta.fields if field.name != "manage_nonce"]
+    model_fields = [
+        field.name for field in WaitlistEntry._meta.fields if field.name not in ("id", "manage_nonce")
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -157,3 +157,28 @@ class OfferNotActive(Conflict):
 class OfferExpired(Conflict):
     code = "offer_expired"
     default_message = _("The offer of these seats has expired; they went to the next person waiting.")
+
+
+class PasswordIncorrect(DomainError):
+    code = "password_incorrect"
+    status_code = 400
+    default_message = _("The password is not correct.")
+
+
+class ConfirmationIncorrect(DomainError):
+    code = "confirmation_incorrect"
+    status_code = 400
+    default_message = _("Type the e-mail address of your account to confirm.")
+
+
+class LastOwnerOfWorkshop(Conflict):
+    code = "last_owner_of_workshop"
+    default_message = _(
+        "You are the only owner of a workshop. Make another member its owner before deleting your account."
+    )
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    status_code = 429
+    default_message = _("Too many attempts. Please wait a minute and try again.")

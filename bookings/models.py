@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workshops.models import ClassSession, PriceTier, Workshop
@@ -61,6 +62,9 @@ class Booking(models.Model):
     # The guest's manage link is HMAC(secret, code + nonce): nothing in the
     # database alone can open a booking.
     manage_nonce = models.CharField(max_length=32)
+    # Set when the guest's name, e-mail and phone were erased (account deleted, or the
+    # retention period after the session passed); the booking still counts in rosters and reports.
+    personal_data_erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")
@@ -74,6 +78,12 @@ class Booking(models.Model):
             models.Index(fields=["session", "status"], name="booking_session_status_idx"),
             models.Index(fields=["user", "status"], name="booking_user_status_idx"),
             models.Index(fields=["contact_email", "status"], name="booking_email_status_idx"),
+            # The retention sweep: bookings whose guest's contact details are still kept.
+            models.Index(
+                fields=["session"],
+                condition=Q(personal_data_erased_at__isnull=True),
+                name="booking_not_erased_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="booking_seats_positive"),
@@ -85,6 +95,13 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def guest_name(self) -> str:
+        """The name hosts read on rosters: the contact's, or "Deleted guest" once erased."""
+        if self.personal_data_erased_at is not None:
+            return gettext("Deleted guest")
+        return self.contact_name
 
 
 class BookingLine(models.Model):
@@ -310,6 +327,7 @@ class WaitlistEntry(models.Model):
         verbose_name=_("offered booking"),
     )
     manage_nonce = models.CharField(max_length=32)
+    personal_data_erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("waitlist entry")
@@ -321,6 +339,11 @@ class WaitlistEntry(models.Model):
             # The waitlist sweep: open offers by expiry.
             models.Index(
                 fields=["offer_expires_at"], condition=Q(status="offered"), name="waitlist_offer_expiry_idx"
+            ),
+            models.Index(
+                fields=["session"],
+                condition=Q(personal_data_erased_at__isnull=True),
+                name="waitlist_not_erased_idx",
             ),
         ]
         constraints = [
@@ -337,7 +360,13 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contact_email} · {self.seats} · {self.session_id}"
+        return f"{self.pk} · {self.seats} · {self.session_id}"
+
+    @property
+    def guest_name(self) -> str:
+        if self.personal_data_erased_at is not None:
+            return gettext("Deleted guest")
+        return self.contact_name
 
 
 class WorkshopDigest(models.Model):

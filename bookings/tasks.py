@@ -9,6 +9,7 @@ from bookings.services.go_no_go import sessions_decide
 from bookings.services.holds import holds_sweep
 from bookings.services.idempotency import idempotency_records_purge
 from bookings.services.outbox import outbox_deliver, outbox_sweep
+from bookings.services.privacy import personal_data_retention_sweep
 from bookings.services.reminders import reminders_send
 from bookings.services.waitlist import waitlist_advance, waitlist_sweep
 
@@ -65,3 +66,9 @@ def send_reminders() -> int:
 def send_daily_digests() -> int:
     """Each workshop's 7-day digest to its owners, from 07:00 WIB, once a day."""
     return digests_send(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def erase_expired_personal_data() -> int:
+    """UU PDP: erase guests' contacts PERSONAL_DATA_RETENTION_DAYS after their session (in batches)."""
+    return personal_data_retention_sweep(now=timezone.now())

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from bookings import views, web_host, web_reports
+from bookings import views, web_account, web_host, web_reports
 
 urlpatterns = [
     path("sesi/<int:pk>/", views.session_book, name="session-book"),
     path("bookings/<str:code>/", views.booking_page, name="booking-page"),
     path("bookings/<str:code>/hold/", views.booking_hold_page, name="booking-hold-page"),
     path("pemesanan-saya/", views.my_bookings, name="my-bookings"),
+    path("akun/", web_account.account_page, name="account-page"),
     path("daftar-tunggu/<int:pk>/", views.waitlist_page, name="waitlist-page"),
     path("daftar-tunggu/<int:pk>/terima/", views.waitlist_offer_page, name="waitlist-offer-page"),
     # Hosts and coordinators: pages that need the bookings of a session.

@@ -133,7 +133,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         text = _("%(name)s (%(code)s) checked in: %(seats)s seats.")
     messages.success(
-        request, text % {"name": changed.contact_name, "code": changed.code, "seats": changed.seats}
+        request, text % {"name": changed.guest_name, "code": changed.code, "seats": changed.seats}
     )
     return redirect(_roster_url(session.pk, changed.code))
 

@@ -88,4 +88,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=0, minute=20),
         "options": {"expires": 6 * 3600},
     },
+    # UU PDP: guests' names, e-mails and phones go PERSONAL_DATA_RETENTION_DAYS after their session.
+    "erase-expired-personal-data": {
+        "task": "bookings.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=2, minute=50),
+        "options": {"expires": 6 * 3600},
+    },
 }

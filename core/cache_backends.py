@@ -20,6 +20,17 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10.0
 
 
+def redis_is_down() -> bool:
+    """Whether a recent Redis error has the cache stepping aside (callers that talk to Redis directly ask)."""
+    return time.monotonic() < FailSoftRedisCacheClient._down_until
+
+
+def redis_went_down(exc: Exception) -> None:
+    """A caller that talks to Redis directly reports an error: the cache steps aside for a while."""
+    FailSoftRedisCacheClient._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+    logger.warning("cache: Redis unavailable, cache off for %ss: %s", RETRY_AFTER_SECONDS, exc)
+
+
 class FailSoftRedisCacheClient(RedisCacheClient):
     _down_until = 0.0
 
@@ -29,8 +40,7 @@ class FailSoftRedisCacheClient(RedisCacheClient):
         try:
             return getattr(super(), name)(*args)
         except redis.RedisError as exc:
-            FailSoftRedisCacheClient._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            logger.warning("cache: Redis unavailable, cache off for %ss: %s", RETRY_AFTER_SECONDS, exc)
+            redis_went_down(exc)
             return fallback
 
     def add(self, key, value, timeout):

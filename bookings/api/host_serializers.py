@@ -70,7 +70,7 @@ class RosterLineOutput(serializers.Serializer):
 
 
 class RosterBookingOutput(serializers.ModelSerializer):
-    name = serializers.CharField(source="contact_name")
+    name = serializers.CharField(source="guest_name")
     email = serializers.EmailField(source="contact_email")
     phone = serializers.CharField(source="contact_phone")
     lines = RosterLineOutput(many=True)
@@ -178,7 +178,7 @@ def roster_csv_rows(bookings: list[Booking]) -> list[list]:
     return [
         [
             booking.code,
-            booking.contact_name,
+            booking.guest_name,
             booking.contact_email,
             booking.contact_phone,
             BookingStatus(booking.status).label,

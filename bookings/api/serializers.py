@@ -1,14 +1,17 @@
 """Shapes of booking requests and answers. Validation only: the rules live in services."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookings.codes import manage_token
-from bookings.models import Booking, BookingLine
+from bookings.models import Booking, BookingStatus
 from bookings.services.holds import Contact, LineRequest
 from core.phones import normalise_phone
 
@@ -39,6 +42,19 @@ class BookingCreateInput(serializers.Serializer):
     contact = ContactInput(required=False)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
+    def to_internal_value(self, data):
+        # Every booking request comes through here. A request that is plainly
+        # well-formed is read directly; anything else (a wrong type, a value out of
+        # range, a bad e-mail) goes through the fields above, which give the errors.
+        # tests/bookings/test_booking_input.py holds the two readings equal.
+        return _well_formed_booking(data) or super().to_internal_value(data)
+
+    def run_validators(self, value):
+        # This serializer has no validators of its own; DRF would still build every
+        # field to look for read-only defaults (there are none) before finding that out.
+        if self.validators:
+            super().run_validators(value)
+
     def validate(self, attrs: dict) -> dict:
         if ("lines" in attrs) == ("seats" in attrs):
             raise serializers.ValidationError(
@@ -67,13 +83,88 @@ class BookingCreateInput(serializers.Serializer):
         return self.validated_data.get("language") or get_language() or settings.LANGUAGE_CODE
 
 
-class BookingLineOutput(serializers.ModelSerializer):
-    tier = serializers.IntegerField(source="tier_id")
-    amount = serializers.IntegerField()
+_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+_SURROGATES = re.compile("[\ud800-\udfff\x00]")
+_email_validator = EmailValidator()
 
-    class Meta:
-        model = BookingLine
-        fields = ["tier", "label", "quantity", "unit_price", "amount"]
+
+def _whole(value, low: int, high: int | None = None) -> int | None:
+    if type(value) is int and value >= low and (high is None or value <= high):
+        return value
+    return None
+
+
+def _text(value, limit: int, *, blank: bool = False) -> str | None:
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if (not value and not blank) or len(value) > limit or _SURROGATES.search(value):
+        return None
+    return value
+
+
+def _well_formed_contact(contact) -> dict | None:
+    if type(contact) is not dict:
+        return None
+    name = _text(contact.get("name"), 120)
+    email = _text(contact.get("email"), 254)
+    phone = _text(contact.get("phone", ""), 32, blank=True)
+    if name is None or email is None or phone is None:
+        return None
+    try:
+        _email_validator(email)
+        phone = normalise_phone(phone) if phone else ""
+    except DjangoValidationError:
+        return None
+    return {"name": name, "email": email, "phone": phone}
+
+
+def _well_formed_booking(data) -> dict | None:
+    """What the fields would make of `data`, if it is plainly valid; None to let them decide."""
+    if type(data) is not dict:
+        return None
+    result = {}
+    if (session := _whole(data.get("session"), 1)) is None:
+        return None
+    result["session"] = session
+    if "lines" in data:
+        lines = data["lines"]
+        if type(lines) is not list or not lines:
+            return None
+        result["lines"] = []
+        for line in lines:
+            if type(line) is not dict:
+                return None
+            tier, quantity = _whole(line.get("tier"), 1), _whole(line.get("quantity"), 1, 500)
+            if tier is None or quantity is None:
+                return None
+            result["lines"].append({"tier": tier, "quantity": quantity})
+    if "seats" in data:
+        if (seats := _whole(data["seats"], 1, 500)) is None:
+            return None
+        result["seats"] = seats
+    if "contact" in data:
+        if (contact := _well_formed_contact(data["contact"])) is None:
+            return None
+        result["contact"] = contact
+    if "language" in data:
+        if type(data["language"]) is not str or data["language"] not in _LANGUAGES:
+            return None
+        result["language"] = data["language"]
+    return result
+
+
+# The answers are plain Serializers with every field spelled out: a ModelSerializer
+# rebuilds its fields from the model on each use, which profiling showed to be most
+# of a booking answer's cost.
+
+
+class BookingLineOutput(serializers.Serializer):
+    tier = serializers.IntegerField(source="tier_id")
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.IntegerField(help_text=_("Whole rupiah, as it was when booked."))
+    amount = serializers.IntegerField()
 
 
 class BookingSessionOutput(serializers.Serializer):
@@ -86,34 +177,31 @@ class BookingSessionOutput(serializers.Serializer):
     address = serializers.CharField(source="batik_class.workshop.address")
 
 
-class BookingOutput(serializers.ModelSerializer):
+# One shared, unbound field: it only formats (in the active time zone, as DRF would).
+_DATETIME = serializers.DateTimeField()
+
+
+def _when(moment) -> str | None:
+    return None if moment is None else _DATETIME.to_representation(moment)
+
+
+class BookingOutput(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.ChoiceField(choices=BookingStatus.choices)
     session = BookingSessionOutput()
     lines = BookingLineOutput(many=True)
+    seats = serializers.IntegerField()
+    total = serializers.IntegerField(help_text=_("Whole rupiah."))
     currency = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
+    language = serializers.CharField()
+    held_at = serializers.DateTimeField()
+    hold_expires_at = serializers.DateTimeField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    expired_at = serializers.DateTimeField(allow_null=True)
     cancellable_until = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Booking
-        fields = [
-            "code",
-            "status",
-            "session",
-            "lines",
-            "seats",
-            "total",
-            "currency",
-            "contact",
-            "language",
-            "held_at",
-            "hold_expires_at",
-            "confirmed_at",
-            "cancelled_at",
-            "expired_at",
-            "cancellable_until",
-            "links",
-        ]
 
     def get_currency(self, booking: Booking) -> str:
         return "IDR"
@@ -133,14 +221,59 @@ class BookingOutput(serializers.ModelSerializer):
             "qr": reverse("booking-qr", args=[booking.code]),
         }
 
+    def to_representation(self, booking: Booking) -> dict:
+        # The answer DRF would build from the fields above, written out: building those
+        # fields anew for every answer was most of a booking's serialisation time.
+        # tests/bookings/test_booking_answer.py holds the two equal.
+        from bookings.services.holds import booking_free_cancel_deadline
+
+        session = booking.session
+        batik_class = session.batik_class
+        workshop = batik_class.workshop
+        return {
+            "code": booking.code,
+            "status": str(booking.status),
+            "session": {
+                "id": session.pk,
+                "starts_at": _when(session.starts_at),
+                "ends_at": _when(session.ends_at),
+                "class_title": batik_class.title,
+                "class_slug": batik_class.slug,
+                "workshop": workshop.name,
+                "address": workshop.address,
+            },
+            "lines": [
+                {
+                    "tier": line.tier_id,
+                    "label": line.label,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                    "amount": line.amount,
+                }
+                for line in booking.lines.all()
+            ],
+            "seats": booking.seats,
+            "total": booking.total,
+            "currency": self.get_currency(booking),
+            "contact": self.get_contact(booking),
+            "language": booking.language,
+            "held_at": _when(booking.held_at),
+            "hold_expires_at": _when(booking.hold_expires_at),
+            "confirmed_at": _when(booking.confirmed_at),
+            "cancelled_at": _when(booking.cancelled_at),
+            "expired_at": _when(booking.expired_at),
+            "cancellable_until": _when(booking_free_cancel_deadline(booking)),
+            "links": self.get_links(booking),
+        }
+
 
 class GuestBookingOutput(BookingOutput):
     """The answer to a guest's new booking: the only time the manage token is shown."""
 
     manage_token = serializers.SerializerMethodField()
 
-    class Meta(BookingOutput.Meta):
-        fields = [*BookingOutput.Meta.fields, "manage_token"]
-
     def get_manage_token(self, booking: Booking) -> str:
         return manage_token(booking.code, booking.manage_nonce)
+
+    def to_representation(self, booking: Booking) -> dict:
+        return {**super().to_representation(booking), "manage_token": self.get_manage_token(booking)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.api import host, reports, views, waitlist
+from bookings.api import host, me, reports, views, waitlist
 
 urlpatterns = [
     path(
@@ -8,6 +8,8 @@ urlpatterns = [
         host.HostSessionDetailWithWaitlist.as_view(),
         name="host-session-detail",
     ),
+    path("me/export/", me.MeExport.as_view(), name="me-export"),
+    path("me/delete/", me.MeDelete.as_view(), name="me-delete"),
     path("bookings/", views.BookingListCreate.as_view(), name="booking-list"),
     path("bookings/<str:code>/", views.BookingDetail.as_view(), name="booking-detail"),
     path("bookings/<str:code>/confirm/", views.BookingConfirm.as_view(), name="booking-confirm"),

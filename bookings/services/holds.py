@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -22,10 +21,11 @@ from bookings.errors import (
     SessionNotBookable,
     SessionNotFound,
     SessionStarted,
-    TooManyHolds,
 )
-from bookings.models import Booking, BookingLine, BookingStatus, HolderLock, MessageKind
-from bookings.services.capacity import seats_release, seats_take
+from bookings.models import Booking, BookingLine, BookingStatus, MessageKind
+from bookings.services.capacity import seats_release
+from bookings.services.hold_sql import BookableSession, bookable_session_read
+from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
@@ -53,35 +53,40 @@ class Contact:
     phone: str = ""
 
 
-def _bookable_session(session_id: int, now: datetime) -> ClassSession:
-    overdue_holds = Booking.objects.filter(
-        session=OuterRef("pk"), status=BookingStatus.HELD, hold_expires_at__lte=now
-    )
-    session = (
-        ClassSession.objects.bookable_catalogue()
-        .select_related("batik_class__workshop")
-        .annotate(has_overdue_holds=Exists(overdue_holds))
-        .filter(pk=session_id)
-        .first()
-    )
-    if session is None:
+def _bookable_session(session_id: int, now: datetime) -> BookableSession:
+    found = bookable_session_read(session_id=session_id, now=now)
+    if found is None:
         raise SessionNotFound()
-    if session.status == SessionStatus.CANCELLED:
+    if found.status == SessionStatus.CANCELLED:
         raise SessionCancelled()
-    if session.status != SessionStatus.SCHEDULED:
+    if found.status != SessionStatus.SCHEDULED:
         raise SessionNotBookable()
-    if session.starts_at <= now:
+    if found.starts_at <= now:
         raise SessionStarted()
-    return session
+    return found
 
 
-def _priced_lines(session: ClassSession, lines: list[LineRequest]) -> list[BookingLine]:
-    """Booking lines at today's prices; every tier must belong to the session's class."""
+def _requested_seats(found: BookableSession, lines: list[LineRequest]) -> int:
     if not lines:
         raise InvalidBooking(
             _("Choose at least one seat."), fields={"lines": [_("Choose at least one seat.")]}
         )
-    ordered = sorted(session.batik_class.price_tiers.all(), key=lambda tier: (tier.position, tier.pk))
+    for line in lines:
+        if line.quantity < 1:
+            raise InvalidBooking(
+                _("Each quantity must be at least 1."), fields={"lines": [_("Quantity must be at least 1.")]}
+            )
+    seats = sum(line.quantity for line in lines)
+    limit = found.seats_per_booking_limit
+    if seats > limit:
+        message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
+        raise InvalidBooking(message, fields={"lines": [message]})
+    return seats
+
+
+def _priced_lines(found: BookableSession, lines: list[LineRequest]) -> list[BookingLine]:
+    """Booking lines at today's prices; every tier must belong to the session's class."""
+    ordered = found.tiers  # by position, then id
     tiers = {tier.pk: tier for tier in ordered}
     quantities: Counter = Counter()
     for line in lines:
@@ -91,16 +96,7 @@ def _priced_lines(session: ClassSession, lines: list[LineRequest]) -> list[Booki
             raise InvalidBooking(
                 _("This price is not offered for this class."), fields={"lines": [_("Unknown price tier.")]}
             )
-        if line.quantity < 1:
-            raise InvalidBooking(
-                _("Each quantity must be at least 1."), fields={"lines": [_("Quantity must be at least 1.")]}
-            )
         quantities[line.tier_id] += line.quantity
-    seats = sum(quantities.values())
-    limit = session.batik_class.seats_per_booking_limit
-    if seats > limit:
-        message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
-        raise InvalidBooking(message, fields={"lines": [message]})
     return [
         BookingLine(
             tier=tiers[tier_id], label=_label(tiers[tier_id]), quantity=qty, unit_price=tiers[tier_id].amount
@@ -119,23 +115,6 @@ def _holder_key(user: User | None, email: str) -> str:
     return f"user:{user.pk}" if user is not None else f"email:{email}"
 
 
-def _lock_holder(key: str, now: datetime) -> None:
-    # INSERT … ON CONFLICT DO UPDATE: one statement that creates or row-locks the holder.
-    HolderLock.objects.bulk_create(
-        [HolderLock(key=key, touched_at=now)],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["touched_at"],
-    )
-
-
-def _active_holds(user: User | None, email: str, now: datetime) -> int:
-    holds = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__gt=now)
-    if user is not None:
-        return holds.filter(user=user).count()
-    return holds.filter(user__isnull=True, contact_email=email).count()
-
-
 def booking_hold(
     *,
     session_id: int,
@@ -151,49 +130,48 @@ def booking_hold(
     nobody confirmed never makes a class look sold out.
     """
     now = timezone.now()
-    session = _bookable_session(session_id, now)
-    booking_lines = _priced_lines(session, lines)
-    seats = sum(line.quantity for line in booking_lines)
+    found = _bookable_session(session_id, now)
+    seats = _requested_seats(found, lines)
+    if found.seats_left < seats and not found.has_overdue_holds:
+        # Refusing on this read is safe: it can only turn someone away, never sell a
+        # seat, and a seat freed a moment later would have been missed by an
+        # earlier request too. Taking seats always goes through the atomic UPDATE.
+        raise SessionFull()
+    session = found.session
+    booking_lines = _priced_lines(found, lines)
     contact = contact or Contact(name=user.display_name, email=user.email, phone=user.phone)
     email = contact.email.strip().lower()
     hold_minutes = session.batik_class.workshop.hold_minutes
 
     def attempt() -> Booking:
-        with transaction.atomic():
-            if not seats_take(session_id=session.pk, seats=seats, now=now):
-                raise SessionFull()
-            _lock_holder(_holder_key(user, email), now)
-            if _active_holds(user, email, now) >= MAX_ACTIVE_HOLDS:
-                raise TooManyHolds(TooManyHolds.default_message % {"limit": MAX_ACTIVE_HOLDS})
-            booking = Booking.objects.create(
-                code=new_booking_code(),
-                session=session,
-                user=user,
-                contact_name=contact.name.strip(),
-                contact_email=email,
-                contact_phone=contact.phone,
-                language=language,
-                seats=seats,
-                total=sum(line.quantity * line.unit_price for line in booking_lines),
-                status=BookingStatus.HELD,
-                held_at=now,
-                hold_expires_at=now + timedelta(minutes=hold_minutes),
-                manage_nonce=new_manage_nonce(),
-            )
-            for line in booking_lines:
-                line.booking = booking
-            BookingLine.objects.bulk_create(booking_lines)
-            transaction.on_commit(catalogue_changed)
-        booking.session = session
+        booking = Booking(
+            code=new_booking_code(),
+            session=session,
+            user=user,
+            contact_name=contact.name.strip(),
+            contact_email=email,
+            contact_phone=contact.phone,
+            language=language,
+            seats=seats,
+            total=sum(line.quantity * line.unit_price for line in booking_lines),
+            status=BookingStatus.HELD,
+            held_at=now,
+            hold_expires_at=now + timedelta(minutes=hold_minutes),
+            manage_nonce=new_manage_nonce(),
+        )
+        hold_write(
+            booking=booking,
+            lines=booking_lines,
+            holder_key=_holder_key(user, email),
+            user_id=user.pk if user else None,
+            email=email,
+            now=now,
+            max_holds=MAX_ACTIVE_HOLDS,
+        )
         # The caller shows the booking at once: give it what it needs without another query.
         booking._prefetched_objects_cache = {"lines": booking_lines}
         return booking
 
-    if session.seats_left < seats and not session.has_overdue_holds:
-        # Refusing on this read is safe: it can only turn someone away, never sell a
-        # seat, and a seat freed a moment later would have been missed by an
-        # earlier request too. Taking seats always goes through the atomic UPDATE.
-        raise SessionFull()
     for retry in range(3):
         try:
             return attempt()
@@ -267,13 +245,17 @@ def booking_free_cancel_deadline(booking: Booking) -> datetime:
     return booking.session.starts_at - timedelta(hours=booking.session.batik_class.cancellation_hours)
 
 
-def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
+def booking_cancel(*, booking: Booking, by_host: bool = False, account_deleted: bool = False) -> Booking:
     """Cancel a held or confirmed booking and give its seats back.
 
     A tourist may cancel a confirmed booking for free until the class's
     cancellation window closes (until the start, if the host moved the session);
     a held booking can always be let go. The workshop's owners hear of a
     confirmed booking the tourist cancelled.
+
+    `account_deleted`: the guest deleted their account. The window does not apply
+    (nobody is left to come), the owners are told, and no e-mail goes to the guest,
+    whose address is erased in the same transaction.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -282,7 +264,7 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
             raise InvalidTransition(current=locked.status, action=_("cancelled"))
         hours = locked.session.batik_class.cancellation_hours
         deadline = booking_free_cancel_deadline(locked)
-        if locked.status == BookingStatus.CONFIRMED and not by_host and now > deadline:
+        if locked.status == BookingStatus.CONFIRMED and not (by_host or account_deleted) and now > deadline:
             if locked.free_cancel_until_start:
                 raise SessionStarted()
             raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
@@ -290,7 +272,8 @@ def booking_cancel(*, booking: Booking, by_host: bool = False) -> Booking:
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
         transaction.on_commit(catalogue_changed)
         waitlist_advance_after_commit(session_ids=[locked.session_id])
-        outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
+        if not account_deleted:
+            outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
         if locked.status == BookingStatus.CONFIRMED and not by_host:
             owners_notify(
                 booking=locked,

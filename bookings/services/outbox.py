@@ -90,6 +90,11 @@ def outbox_deliver(*, message_id: int) -> bool:
     message = OutboxMessage.objects.select_related("booking__session__batik_class__workshop__village").get(
         pk=message_id
     )
+    booking = message.booking
+    if booking is not None and booking.personal_data_erased_at is not None and not message.recipient_email:
+        # The guest's contact was erased after this row was queued: there is nobody to send it to.
+        OutboxMessage.objects.filter(pk=message_id).delete()
+        return False
     try:
         message_email(message).send()
     except Exception as exc:

@@ -83,7 +83,7 @@ def waitlist_join(
     (`seats_available` otherwise: book them). One active entry per person and session.
     """
     now = timezone.now()
-    session = _bookable_session(session_id, now)
+    session = _bookable_session(session_id, now).session
     limit = min(session.batik_class.seats_per_booking_limit, session.capacity)
     if not 1 <= seats <= limit:
         message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}

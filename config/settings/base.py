@@ -215,6 +215,10 @@ else:
         }
     }
 
+# A hold is written by one database function on PostgreSQL (bookings/services/hold_write.py);
+# off, the same statements go one by one (always so on SQLite).
+CANTING_HOLD_IN_DATABASE = env_bool("CANTING_HOLD_IN_DATABASE", True)
+
 # --- Celery ------------------------------------------------------------------
 # Bounded Redis calls for the broker: a booking request gives up on Redis in
 # about a second and leaves the message to the outbox sweep.
@@ -300,7 +304,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -350,6 +354,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Canting -----------------------------------------------------------------
 # How stale the scheduler's heartbeat may be before /healthz calls it stale.
 CANTING_HEARTBEAT_STALE_SECONDS = env_int("CANTING_HEARTBEAT_STALE_SECONDS", 180)
+# UU PDP: guests' names, e-mails and phones are erased this many days after their session ended.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
 
 # One line per record on stdout, with the request id (core.logs): readable text
 # by default, one JSON object a line when LOG_FORMAT=json (production's default).

@@ -13,6 +13,12 @@ from tests.factories import ClassSessionFactory, PriceTierFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True, params=["database function", "statement by statement"])
+def hold_write_way(request, settings):
+    """Every race here runs against both ways of writing a hold (bookings/services/hold_write.py)."""
+    settings.CANTING_HOLD_IN_DATABASE = request.param == "database function"
+
+
 def _active_seats(session) -> int:
     return (
         Booking.objects.filter(session=session, status__in=SEAT_HOLDING_STATUSES).aggregate(n=Sum("seats"))[
@@ -118,3 +124,27 @@ def test_bookings_for_different_sessions_do_not_block_each_other():
     for session in sessions:
         session.refresh_from_db()
         assert session.seats_taken == 4 == _active_seats(session)
+
+
+def test_one_person_racing_ten_holds_gets_exactly_three():
+    sessions = [ClassSessionFactory(capacity=5) for _ in range(10)]
+    for session in sessions:
+        PriceTierFactory(batik_class=session.batik_class)
+
+    def book(i: int):
+        response = APIClient().post(
+            "/api/v1/bookings/",
+            {
+                "session": sessions[i].pk,
+                "seats": 1,
+                "contact": {"name": "Hoarder", "email": "same@example.id"},
+            },
+            format="json",
+        )
+        return response.status_code, response.json()["code"] if response.status_code != 201 else "held"
+
+    results = run_together(10, book)
+
+    assert Counter(results) == {(201, "held"): 3, (409, "too_many_holds"): 7}
+    assert Booking.objects.filter(contact_email="same@example.id").count() == 3
+    assert sum(s.seats_taken for s in type(sessions[0]).objects.filter(pk__in=[s.pk for s in sessions])) == 3

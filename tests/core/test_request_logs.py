@@ -169,14 +169,21 @@ def test_production_gunicorn_writes_only_json_lines_its_own_included(tmp_path):
         "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "CANTING_VAR_DIR": str(tmp_path),
+        # Production's gunicorn config, on a free port, small, patient with a busy machine.
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "2",
+        "GUNICORN_TIMEOUT": "120",
     }
     env.pop("LOG_FORMAT", None)
     stderr = tmp_path / "gunicorn.log"
     with stderr.open("w") as log:
         server = subprocess.Popen(
             [
-                *(str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application"),
-                *("--no-control-socket", "-w", "1", "-b", f"127.0.0.1:{port}", "--timeout", "120"),
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "config/gunicorn.py",
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
