@@ -10,6 +10,7 @@ import logging
 import re
 from contextvars import ContextVar
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 # "-" outside a request or task (startup, beat's own lines).
@@ -41,10 +42,20 @@ def _install_record_factory() -> None:
 _install_record_factory()
 
 
+def _stamp(record: logging.LogRecord) -> None:
+    """Give the record its request id: the current one, or that of the request it is about.
+
+    django.request writes its error line after the middleware has answered (and
+    left the request's context), but passes the request along with the record.
+    """
+    if getattr(record, "request_id", "-") in (None, "-"):
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or current_request_id.get()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if not getattr(record, "request_id", None):
-            record.request_id = current_request_id.get()
+        _stamp(record)
         return True
 
 
@@ -55,8 +66,7 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = current_request_id.get()
+        _stamp(record)
         return mask_emails(super().format(record))
 
 
@@ -68,10 +78,12 @@ class JsonLineFormatter(JsonFormatter):
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             timestamp=False,
+            # django.request passes the request object along: its repr has the query
+            # string, where guests' manage tokens travel. The path is in the message.
+            reserved_attrs=[*RESERVED_ATTRS, "request"],
         )
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = current_request_id.get()
+        _stamp(record)
         # The address pattern cannot match across a JSON string's quotes, so the line stays valid JSON.
         return mask_emails(super().format(record))

@@ -136,12 +136,14 @@ try:
 except ValueError:
     logging.getLogger("canting.test").exception("it broke")
 Client().get("/robots.txt", secure=True, HTTP_X_REQUEST_ID="req-from-the-proxy-1")
+Client().get("/healthz?token=secret-manage-token", HTTP_X_REQUEST_ID="req-while-db-is-down")
 """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",  # nobody listens: /healthz is 503
     }
     env.pop("LOG_FORMAT", None)
     done = subprocess.run(
@@ -159,6 +161,10 @@ Client().get("/robots.txt", secure=True, HTTP_X_REQUEST_ID="req-from-the-proxy-1
     assert access["request_id"] == "req-from-the-proxy-1"
     assert (access["method"], access["path"], access["status"]) == ("GET", "/robots.txt", 200)
     assert isinstance(access["duration_ms"], float)
+    # Django's own error line comes after the middleware answered, and still names the request.
+    unavailable = by_message["Service Unavailable: /healthz"]
+    assert unavailable["logger"] == "django.request" and unavailable["request_id"] == "req-while-db-is-down"
+    assert "secret-manage-token" not in done.stderr
 
 
 def test_production_gunicorn_writes_only_json_lines_its_own_included(tmp_path):
