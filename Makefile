@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv check lint format schema clean bench
+.PHONY: run test venv check lint format schema clean bench bench-load
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Canting needs Python 3.11")'
@@ -51,6 +51,10 @@ format: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+
+# Browsing, booking, confirming and cancelling at once, with a Celery worker (docs/benchmarks.md).
+bench-load: venv
+	$(BIN)/python -m bench.mixed
 
 clean:
 	rm -rf $(VENV) var/

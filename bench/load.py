@@ -43,6 +43,11 @@ class WrkResult:
     machine_cpu: float = 0.0  # every process, in core-seconds
     others: list[tuple[str, float]] = field(default_factory=list)  # the busiest other processes
     wall: float = 0.0
+    # wrk's own latency histogram (every request of the run), in microseconds.
+    latency_p50: float = 0.0
+    latency_p95: float = 0.0
+    latency_p99: float = 0.0
+    output: str = ""  # wrk's whole output, for scripts that print more than these
 
     @property
     def rate(self) -> float:
@@ -78,6 +83,8 @@ def _parse(output: str, result: WrkResult) -> None:
             result.codes[words[2]] = int(words[3])
         elif words[1] == "errors":
             result.errors = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+        elif words[1] == "latency":
+            result.latency_p50, result.latency_p95, result.latency_p99 = (float(w) for w in words[2:5])
 
 
 def run_wrk(
@@ -91,10 +98,15 @@ def run_wrk(
     sessions: list[int] | None = None,
     connections: int = CONNECTIONS,
     bust: bool = False,
+    script: Path = SCRIPT,
+    threads: int = 1,
+    extra: dict[str, str] | None = None,
 ) -> WrkResult:
     """One wrk run: `seconds` long, or exactly `limit` requests (given at most 120 s).
 
     `bust` adds a query parameter of its own to every GET, so no two share a cache entry.
+    `script`, `threads` and `extra` (more key=value arguments for the script) serve
+    other scenarios (bench/mixed.py); limited runs need one thread.
     """
     if (seconds is None) == (limit == 0):
         raise ValueError("give either seconds or limit")
@@ -102,18 +114,21 @@ def run_wrk(
     args = [f"mode={mode}", f"path={path}", f"limit={limit}", f"tag={tag}", f"bust={int(bust)}"]
     if sessions:
         args.append("sessions=" + ",".join(str(pk) for pk in sessions))
+    args += [f"{key}={value}" for key, value in (extra or {}).items()]
+    if limit and threads != 1:
+        raise ValueError("a limited run counts exactly only with one thread")
     # One wrk thread: limited runs count exactly within one thread, and one
     # LuaJIT thread drives thousands of requests a second on one core, far
     # more than two gunicorn workers answer.
     command = [
         wrk_path(),
-        "-t1",
+        f"-t{threads}",
         f"-c{connections}",
         f"-d{duration}",
         "--timeout",
         "30s",
         "-s",
-        str(SCRIPT),
+        str(script),
         server.base_url,
         "--",
         *args,
@@ -149,6 +164,7 @@ def run_wrk(
     if process.returncode != 0 or "BENCH responses" not in output:
         raise RuntimeError(f"wrk failed (exit {process.returncode}):\n{output}")
     _parse(output, result)
+    result.output = output
     if limit and result.responses != limit:
         raise RuntimeError(f"wrk got {result.responses} of {limit} responses in {duration}:\n{output}")
     return result

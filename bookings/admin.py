@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, BookingLine, CapacityRepair, OutboxMessage, WaitlistEntry
+from bookings.payments.models import Payment, PaymentNotification
 
 # UU PDP's data minimisation: coordinators (staff with view permissions) need codes, seats,
 # sessions and statuses, not who the guests are. Only superusers see and search contacts.
@@ -39,6 +40,17 @@ class BookingLineInline(admin.TabularInline):
         return False
 
 
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["order_id", "method", "status", "amount", "paid_at", "refund_due", "refunded_amount", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Booking)
 class BookingAdmin(ContactsForSuperusersMixin, admin.ModelAdmin):
     """Read-only: every change of a booking goes through the services, which keep the seat counter true."""
@@ -54,7 +66,7 @@ class BookingAdmin(ContactsForSuperusersMixin, admin.ModelAdmin):
     search_fields = ["code"]
     date_hierarchy = "held_at"
     list_select_related = ["session__batik_class"]
-    inlines = [BookingLineInline]
+    inlines = [BookingLineInline, PaymentInline]
     model_fields = [field.name for field in Booking._meta.fields if field.name not in ("id", "manage_nonce")]
 
     def has_add_permission(self, request) -> bool:
@@ -133,3 +145,33 @@ class WaitlistEntryAdmin(ContactsForSuperusersMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyPaymentsAdmin(admin.ModelAdmin):
+    """Payments change only through the services (gateway answers, the host's actions)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyPaymentsAdmin):
+    list_display = ["order_id", "method", "status", "amount", "created_at", "paid_at", "refund_due"]
+    list_filter = ["method", "status", "booking__session__batik_class__workshop"]
+    search_fields = ["order_id", "booking__code", "provider_reference", "booking__contact_email"]
+    list_select_related = ["booking"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(ReadOnlyPaymentsAdmin):
+    list_display = ["method", "order_id", "received_at", "verified", "outcome"]
+    list_filter = ["method", "verified"]
+    search_fields = ["order_id", "outcome"]
+    date_hierarchy = "received_at"

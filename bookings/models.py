@@ -184,6 +184,14 @@ class MessageKind(models.TextChoices):
     REMINDER_SOON = "reminder_soon", _("Reminder about 2 hours before")
     HOST_DECISION_NEEDED = "host_decision_needed", _("Below the minimum: decide (to the workshop's owners)")
     HOST_DAILY_DIGEST = "host_daily_digest", _("Daily digest (to the workshop's owners)")
+    PAYMENT_INSTRUCTIONS = "payment_instructions", _("How to pay by bank transfer")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received")
+    PAYMENT_REFUNDED = "payment_refunded", _("Payment refunded")
+    PAYMENT_REJECTED = "payment_rejected", _("Bank transfer not received (seats released)")
+    PAYMENT_FAILED = "payment_failed", _("Payment failed (seats released)")
+    HOST_TRANSFER_AWAITING = "host_transfer_awaiting", _("Bank transfer to check (to the workshop's owners)")
+    HOST_PAYMENT_RECEIVED = "host_payment_received", _("Payment received (to the workshop's owners)")
+    HOST_REFUND_DUE = "host_refund_due", _("Refund to make (to the workshop's owners)")
 
 
 # Messages to the workshop's owners rather than to the guest.
@@ -192,6 +200,9 @@ HOST_MESSAGE_KINDS = (
     MessageKind.HOST_BOOKING_CANCELLED,
     MessageKind.HOST_DECISION_NEEDED,
     MessageKind.HOST_DAILY_DIGEST,
+    MessageKind.HOST_TRANSFER_AWAITING,
+    MessageKind.HOST_PAYMENT_RECEIVED,
+    MessageKind.HOST_REFUND_DUE,
 )
 # Sent at most once per booking: the unique constraint on the outbox row is the sent-marker.
 ONCE_PER_BOOKING_KINDS = (
@@ -383,3 +394,7 @@ class WorkshopDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop_id} · {self.date}"
+
+
+# Payments belong to bookings; their models live in their own module (Django finds them here).
+from bookings.payments.models import Payment, PaymentNotification  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Reads of bookings, always on behalf of someone: nobody sees another person's booking."""
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from bookings.codes import manage_token_matches, normalise_code, waitlist_token_matches
 from bookings.errors import BookingNotFound, SessionNotFound, WaitlistEntryNotFound
@@ -11,7 +11,9 @@ from workshops.permissions import is_coordinator, member_workshops
 
 
 def _with_details(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    return bookings.select_related("session__batik_class__workshop__village").prefetch_related("lines")
+    return bookings.select_related("session__batik_class__workshop__village").prefetch_related(
+        "lines", "payments"
+    )
 
 
 def bookings_of_user(*, user: User) -> QuerySet[Booking]:
@@ -51,6 +53,7 @@ def booking_for_host(*, user: User, code: str) -> Booking:
     """A booking, by its code as typed or scanned, in one of the caller's workshops; else not found."""
     booking = (
         Booking.objects.select_related("session__batik_class__workshop")
+        .prefetch_related("lines", "payments")
         .filter(code=normalise_code(code), session__batik_class__workshop__in=member_workshops(user))
         .first()
     )
@@ -60,12 +63,16 @@ def booking_for_host(*, user: User, code: str) -> Booking:
 
 
 def session_roster(*, session: ClassSession) -> list[Booking]:
-    """Everyone who booked the session (expired holds left out), in two queries whatever the size."""
+    """Everyone who booked the session (expired holds left out, unless the workshop owes them money back),
+    in three queries whatever the size."""
+    from bookings.payments.models import Payment, PaymentStatus
+
+    refund_owed = Payment.objects.filter(booking=OuterRef("pk"), status=PaymentStatus.REFUND_PENDING)
     return list(
         Booking.objects.filter(session=session)
-        .exclude(status=BookingStatus.EXPIRED)
+        .exclude(Q(status=BookingStatus.EXPIRED) & ~Exists(refund_owed))
         .select_related("checked_in_by")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "payments")
         .order_by("contact_name", "id")
     )
 

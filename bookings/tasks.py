@@ -72,3 +72,19 @@ def send_daily_digests() -> int:
 def erase_expired_personal_data() -> int:
     """UU PDP: erase guests' contacts PERSONAL_DATA_RETENTION_DAYS after their session (in batches)."""
     return personal_data_retention_sweep(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refund_payment(payment_id: int) -> str:
+    """Make a gateway refund owed (published after the commit that owed it)."""
+    from bookings.payments.services import payment_refund_process
+
+    return payment_refund_process(payment_id=payment_id).status
+
+
+@shared_task(ignore_result=True)
+def sweep_refunds() -> int:
+    """Gateway refunds still owed (the broker was away, the gateway refused): try again."""
+    from bookings.payments.services import payment_refunds_sweep
+
+    return payment_refunds_sweep(now=timezone.now())

@@ -15,6 +15,7 @@ urlpatterns = [
     path("host/sessions/<int:pk>/roster.csv", web_host.roster_csv, name="host-roster-csv"),
     path("host/sessions/<int:pk>/check-in/", web_host.check_in, name="host-check-in"),
     path("host/sessions/<int:pk>/no-shows/", web_host.no_shows, name="host-no-shows"),
+    path("host/sessions/<int:pk>/payment/", web_host.payment, name="host-payment"),
     path("host/sessions/<int:pk>/cancel/", web_host.cancel, name="host-session-cancel"),
     path("koordinator/", web_reports.dashboard, name="coordinator-dashboard"),
     path("koordinator/laporan.csv", web_reports.report_csv, name="coordinator-csv"),

@@ -23,6 +23,8 @@ from bookings.forms import BookingForm, WaitlistForm
 from bookings.models import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from bookings.notifications.emails import booking_context
 from bookings.notifications.qr import booking_qr_svg
+from bookings.payments.models import PaymentMethod, PaymentStatus
+from bookings.payments.services import booking_payment_methods, payment_start
 from bookings.services.holds import booking_cancel, booking_confirm, booking_hold
 from bookings.services.waitlist import waitlist_accept, waitlist_join, waitlist_leave
 from core.errors import DomainError
@@ -63,6 +65,11 @@ def _friendly(refusal: DomainError, *, seats_left: int | None = None) -> str:
         return _("Sorry, the time to accept these seats ran out, and they went to the next person waiting.")
     if refusal.code == "offer_not_active":
         return _("There are no seats waiting for you to accept on this waitlist right now.")
+    if refusal.code == "payment_gateway_unavailable":
+        return _(
+            "The payment service is not answering right now. "
+            "Try again in a moment, or choose another way to pay."
+        )
     return str(refusal.message)
 
 
@@ -169,6 +176,8 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
             "cancelled": session.status == SessionStatus.CANCELLED,
             "error": error,
             "hold_minutes": batik_class.workshop.hold_minutes,
+            "payment_methods": [PaymentMethod(m).label for m in batik_class.accepted_payment_methods],
+            "pay_at_workshop_only": batik_class.accepted_payment_methods == [PaymentMethod.AT_WORKSHOP],
         },
         status=status,
     )
@@ -180,18 +189,32 @@ def _typed_contact(form: BookingForm) -> dict:
 
 
 def booking_hold_page(request: HttpRequest, code: str) -> HttpResponse:
-    """A held booking: the countdown, what is held, and the button that confirms it."""
+    """A held booking: the countdown, what is held, how to pay, and the button that confirms it.
+
+    Paying at the workshop confirms at once; a bank transfer keeps the seats held and
+    shows the instructions on the booking page; a gateway sends the tourist to its page.
+    """
     booking, token = _caller_booking(request, code)
     booking_url = _with_token(reverse("booking-page", args=[booking.code]), booking, request)
     if booking.status != BookingStatus.HELD:
         return redirect(booking_url)
     session_url = reverse("session-book", args=[booking.session_id])
+    methods = booking_payment_methods(booking)
     if request.method == "POST":
         action = request.POST.get("action")
+        method = request.POST.get("method") or (methods[0] if methods else PaymentMethod.AT_WORKSHOP)
         try:
-            if action == "confirm":
+            if action == "confirm" and method == PaymentMethod.AT_WORKSHOP:
                 booking_confirm(booking=booking)
                 messages.success(request, _("Your seats are booked. See you at the workshop!"))
+                return redirect(booking_url)
+            if action == "confirm":
+                payment, checkout = payment_start(booking=booking, method=method)
+                if checkout.redirect_url:
+                    return redirect(checkout.redirect_url)
+                messages.info(
+                    request, _("Your seats are held until your transfer arrives. Here is how to pay.")
+                )
                 return redirect(booking_url)
             if action == "release":
                 booking_cancel(booking=booking)
@@ -199,13 +222,21 @@ def booking_hold_page(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(session_url)
         except DomainError as refusal:
             messages.error(request, _friendly(refusal))
-            return redirect(session_url if refusal.code == "hold_expired" else booking_url)
+            if refusal.code == "hold_expired":
+                return redirect(session_url)
+            return redirect(_with_token(reverse("booking-hold-page", args=[booking.code]), booking, request))
     context = booking_context(booking)
+    payment = context.get("payment")
     context.update(
         token=token,
         expires_iso=booking.hold_expires_at.astimezone(WIB).isoformat(),
         expires_wib=wib_datetime(booking.hold_expires_at),
         session_url=session_url,
+        methods=[(method, PaymentMethod(method).label) for method in methods],
+        chosen=payment.method
+        if payment and payment.status == PaymentStatus.PENDING
+        else (methods or [""])[0],
+        pending=payment if payment and payment.status == PaymentStatus.PENDING else None,
     )
     return render(request, "bookings/hold.html", context)
 
@@ -224,7 +255,9 @@ def booking_page(request: HttpRequest, code: str) -> HttpResponse:
     context = booking_context(booking)
     calendar_url = reverse("booking-calendar", args=[booking.code])
     hold_url = reverse("booking-hold-page", args=[booking.code])
+    payment = context.get("payment")
     context.update(
+        pending=payment if payment and payment.status == PaymentStatus.PENDING else None,
         qr_svg=booking_qr_svg(booking.code),
         calendar_url=f"{calendar_url}?token={token}" if token else calendar_url,
         hold_url=f"{hold_url}?token={token}" if token else hold_url,

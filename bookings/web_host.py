@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 from bookings import selectors
 from bookings.api.csv import csv_response
 from bookings.api.host_serializers import roster_csv_header, roster_csv_rows, roster_data
+from bookings.api.payment_serializers import roster_payment
 from bookings.errors import BookingNotFound
 from bookings.models import Booking, BookingStatus
+from bookings.payments.services import payment_mark_paid, payment_refund_mark_done, payment_reject
 from bookings.services.checkin import booking_check_in, booking_check_in_undo, session_no_shows_mark
 from bookings.services.sessions import session_cancel_with_bookings
 from core.errors import DomainError
-from core.formatting import wib_range
+from core.formatting import rupiah, wib_range
 from core.timezones import WIB, wib_date
 from workshops.models import ClassSession, SessionStatus
 from workshops.permissions import host_or_coordinator_page, host_page, member_workshops
@@ -50,6 +52,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
         (
             booking,
             booking.checked_in_at.astimezone(WIB).strftime("%H:%M") if booking.checked_in_at else "",
+            _payment_row(booking),
         )
         for booking in bookings
     ]
@@ -63,6 +66,8 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
             "when": wib_range(session.starts_at, session.ends_at),
             "rows": rows,
             "totals": data["totals"],
+            "to_collect": rupiah(data["totals"]["to_collect"]),
+            "refund_due": rupiah(data["totals"]["refund_due"]) if data["totals"]["refund_due"] else "",
             "can_act": can_act,
             "check_in_open": can_act and session.status != SessionStatus.CANCELLED,
             "no_shows_due": can_act
@@ -71,6 +76,57 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
             "can_cancel": can_act and session.status == SessionStatus.SCHEDULED and session.starts_at > now,
         },
     )
+
+
+def _payment_row(booking: Booking) -> dict | None:
+    """The booking's payment on the roster: what it says and which buttons make sense."""
+    payment = roster_payment(booking)
+    if payment is None:
+        return None
+    pending_transfer = payment["method"] == "bank_transfer" and payment["status"] == "pending"
+    return {
+        **payment,
+        "to_collect_text": rupiah(payment["to_collect"]) if payment["to_collect"] else "",
+        "refund_due_text": rupiah(payment["refund_due"]) if payment["refund_due"] else "",
+        "can_mark_paid": bool(payment["to_collect"]) or pending_transfer,
+        "can_reject": pending_transfer,
+        "can_mark_refunded": bool(payment["refund_due"])
+        and payment["method"] in ("at_workshop", "bank_transfer"),
+    }
+
+
+@require_POST
+@host_page
+def payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a payment from the roster: cash or transfer received, a transfer rejected, a refund made."""
+    session = selectors.session_for_host(user=request.user, session_id=pk)
+    booking = _door_booking(request, session, request.POST.get("code", ""))
+    if booking is None:
+        return redirect(_roster_url(session.pk))
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "").strip()[:MAX_REASON]
+    try:
+        if action == "paid":
+            payment_mark_paid(booking=booking, actor=request.user)
+            text = _("%(name)s (%(code)s): payment received.")
+        elif action == "reject":
+            if not reason:
+                messages.error(
+                    request, _("Write why the transfer is rejected: the guest reads it in the e-mail.")
+                )
+                return redirect(_roster_url(session.pk, booking.code))
+            payment_reject(booking=booking, actor=request.user, reason=reason)
+            text = _("%(name)s (%(code)s): transfer rejected, the seats are released and the guest is told.")
+        elif action == "refunded":
+            payment_refund_mark_done(booking=booking, actor=request.user)
+            text = _("%(name)s (%(code)s): refund recorded, the guest is told.")
+        else:
+            return redirect(_roster_url(session.pk))
+    except DomainError as refusal:
+        messages.error(request, f"{booking.code}: {refusal.message}")
+    else:
+        messages.success(request, text % {"name": booking.contact_name, "code": booking.code})
+    return redirect(_roster_url(session.pk, booking.code))
 
 
 @host_or_coordinator_page
@@ -125,6 +181,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     service = booking_check_in_undo if undo else booking_check_in
     try:
         changed = service(booking=booking, actor=request.user)
+        if not undo and request.POST.get("collected"):
+            payment_mark_paid(booking=changed, actor=request.user, note="check-in")
     except DomainError as refusal:
         messages.error(request, f"{booking.code}: {refusal.message}")
         return redirect(_roster_url(session.pk, booking.code))

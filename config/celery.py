@@ -73,6 +73,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour="7-11", minute="*/15"),
         "options": {"expires": 900},
     },
+    # Gateway refunds owed (Payment REFUND_PENDING) that a worker could not make yet.
+    "sweep-refunds": {
+        "task": "bookings.tasks.sweep_refunds",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
     "audit-capacity": {
         "task": "bookings.tasks.audit_capacity",
         "schedule": crontab(minute=17),

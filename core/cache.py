@@ -1,11 +1,17 @@
 """A cache that is a help, never a dependency: if Redis is away, callers just compute.
 
 The catalogue's list answers are cached under a version number that every
-change of seats or schedule moves on, so a cached page is never older than the
-last booking. A short timeout bounds anything a bump could miss.
+change of the catalogue itself (a session added, moved or cancelled, a class or
+price edited) moves on, so such a change shows at once. Seats are different:
+every booking moves them, and recomputing every list on every booking left the
+cache empty under load (`python -m bench.mixed`). A seat change is recorded with
+its time instead, and a cached list older than it is recomputed once it is
+`SEATS_STALE_SECONDS` old: seat counts in lists lag bookings by at most that.
+The session's own page and the booking itself always read seats afresh.
 """
 
 import logging
+import time
 from typing import Any
 
 import redis
@@ -17,6 +23,8 @@ from core.cache_backends import redis_is_down, redis_went_down
 logger = logging.getLogger(__name__)
 
 CATALOGUE_VERSION_KEY = "catalogue:version"
+SEATS_CHANGED_KEY = "catalogue:seats-changed"
+SEATS_STALE_SECONDS = 3
 
 
 def cache_get(key: str) -> Any:
@@ -72,3 +80,21 @@ def _redis_client(backend: RedisCache):
         client = backend._cache.get_client(write=True)
         backend._canting_write_client = client
     return client
+
+
+def seats_changed() -> None:
+    """Seats moved (a hold, a confirmation, a cancellation, an expiry): note when."""
+    try:
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            # One SET on the backend's kept client: every booking comes through here.
+            # A plain integer (milliseconds), as Django's Redis serializer stores ints.
+            _redis_client(backend).set(backend.make_and_validate_key(SEATS_CHANGED_KEY), _now_ms())
+            return
+        backend.set(SEATS_CHANGED_KEY, _now_ms(), None)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("cache unavailable on seats change: %s", exc)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)

@@ -24,7 +24,15 @@ from demo import catalogue
 from demo.catalogue import ClassTemplate, Person, Text, VillageSpec, WorkshopSpec
 from demo.schedule import ClassPlan, PlannedSession, planned_sessions, rng_for, weekly_slots
 from tourism.models import Village
-from workshops.models import BatikClass, ClassSession, MembershipRole, PriceTier, Workshop, WorkshopMembership
+from workshops.models import (
+    BatikClass,
+    ClassSession,
+    MembershipRole,
+    PaymentMethod,
+    PriceTier,
+    Workshop,
+    WorkshopMembership,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -169,8 +177,32 @@ def _workshop(spec: WorkshopSpec, village: Village, tally: Tally) -> Workshop:
             "hold_minutes": 15,
             "is_published": True,
             **_translated("description", spec.description),
+            **_payment_setup(spec),
         },
     )
+
+
+DEMO_BANKS = ("BRI", "BNI", "Bank Kalbar", "Mandiri", "BCA")
+
+
+def _payment_setup(spec: WorkshopSpec) -> dict[str, Any]:
+    """Every sanggar takes cash; many take transfers to the group's account, some QRIS through a gateway."""
+    rng = rng_for("payments", spec.slug)
+    methods = [PaymentMethod.AT_WORKSHOP.value]
+    bank = {"bank_name": "", "bank_account_number": "", "bank_account_holder": ""}
+    if rng.random() < 0.6:
+        methods.append(PaymentMethod.BANK_TRANSFER.value)
+        bank = {
+            "bank_name": rng.choice(DEMO_BANKS),
+            "bank_account_number": "".join(str(rng.randint(0, 9)) for _digit in range(10)),
+            "bank_account_holder": spec.production_group,
+        }
+    gateway = rng.random()
+    if gateway < 0.3:
+        methods.append(PaymentMethod.MIDTRANS.value)
+    elif gateway < 0.45:
+        methods.append(PaymentMethod.XENDIT.value)
+    return {"payment_methods": methods, **bank}
 
 
 def _batik_class(

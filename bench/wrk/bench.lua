@@ -137,7 +137,7 @@ function response(status, _headers, body)
 end
 
 -- ---------------------------------------------------------------- main state
-function done(summary, _latency, _requests)
+function done(summary, latency, _requests)
   local total, elapsed = 0, 0
   local merged, merged_codes = {}, {}
   for _, thread in ipairs(threads) do
@@ -158,6 +158,15 @@ function done(summary, _latency, _requests)
   for code, n in pairs(merged_codes) do
     io.write(string.format("BENCH code %s %d\n", code, n))
   end
+  -- wrk's own latency histogram over every request of the run, in microseconds.
+  io.write(
+    string.format(
+      "BENCH latency %d %d %d\n",
+      latency:percentile(50),
+      latency:percentile(95),
+      latency:percentile(99)
+    )
+  )
   local e = summary.errors
   io.write(
     string.format(

@@ -27,6 +27,7 @@ from bookings.api.host_serializers import (
     roster_csv_rows,
     roster_data,
 )
+from bookings.payments.services import payment_mark_paid
 from bookings.services.checkin import booking_check_in, booking_check_in_undo, session_no_shows_mark
 from bookings.services.notify import membership_notifications_set
 from bookings.services.sessions import (
@@ -127,13 +128,16 @@ class CheckIn(HostView):
         tags=TAGS,
         request=CheckInInput,
         responses={200: CheckInOutput, 404: NOT_FOUND, 409: CONFLICT},
-        summary="Check a guest in by booking code (safe to repeat)",
+        summary="Check a guest in by booking code (safe to repeat); `collected` also marks the cash paid",
     )
     def post(self, request: Request) -> Response:
         form = CheckInInput(data=request.data)
         form.is_valid(raise_exception=True)
         booking = selectors.booking_for_host(user=request.user, code=form.validated_data["code"])
         changed = type(self).service(booking=booking, actor=request.user)
+        if form.validated_data.get("collected"):
+            payment_mark_paid(booking=changed, actor=request.user, note="check-in")
+            changed = selectors.booking_for_host(user=request.user, code=changed.code)
         return Response(CheckInOutput(changed).data)
 
 

@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bookings.api.payment_serializers import RosterPaymentOutput, roster_payment
 from bookings.models import Booking, BookingStatus
 from core.timezones import WIB
 from workshops.models import ClassSession, WorkshopMembership
@@ -38,6 +40,11 @@ class CheckInInput(serializers.Serializer):
     code = serializers.CharField(
         max_length=64,
         help_text=gettext_lazy("The booking code, typed (any case, with or without BTK-) or scanned."),
+    )
+    collected = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy("The guest paid at the door just now: mark the booking's payment paid."),
     )
 
 
@@ -76,6 +83,7 @@ class RosterBookingOutput(serializers.ModelSerializer):
     lines = RosterLineOutput(many=True)
     checked_in = serializers.SerializerMethodField()
     checked_in_by = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
@@ -93,6 +101,7 @@ class RosterBookingOutput(serializers.ModelSerializer):
             "checked_in_at",
             "checked_in_by",
             "free_cancel_until_start",
+            "payment",
         ]
 
     def get_checked_in(self, booking: Booking) -> bool:
@@ -101,6 +110,11 @@ class RosterBookingOutput(serializers.ModelSerializer):
     def get_checked_in_by(self, booking: Booking) -> str | None:
         return booking.checked_in_by.display_name if booking.checked_in_by else None
 
+    @extend_schema_field(RosterPaymentOutput(allow_null=True))
+    def get_payment(self, booking: Booking) -> dict | None:
+        payment = roster_payment(booking)
+        return RosterPaymentOutput(payment).data if payment else None
+
 
 class RosterTotalsOutput(serializers.Serializer):
     bookings = serializers.IntegerField(
@@ -108,6 +122,9 @@ class RosterTotalsOutput(serializers.Serializer):
     )
     seats = serializers.IntegerField(help_text=gettext_lazy("Seats of those bookings."))
     checked_in_seats = serializers.IntegerField()
+    to_collect = serializers.IntegerField(help_text=gettext_lazy("Rupiah still to collect at the door."))
+    paid = serializers.IntegerField(help_text=gettext_lazy("Rupiah already paid (online, transfer or cash)."))
+    refund_due = serializers.IntegerField(help_text=gettext_lazy("Rupiah the workshop still owes back."))
 
 
 class RosterOutput(serializers.Serializer):
@@ -147,6 +164,7 @@ COUNTED = (BookingStatus.HELD, BookingStatus.CONFIRMED, BookingStatus.ATTENDED, 
 
 def roster_data(session: ClassSession, bookings: list[Booking]) -> dict:
     counted = [booking for booking in bookings if booking.status in COUNTED]
+    payments = [payment for payment in map(roster_payment, bookings) if payment]
     return {
         "session": session,
         "bookings": bookings,
@@ -154,6 +172,9 @@ def roster_data(session: ClassSession, bookings: list[Booking]) -> dict:
             "bookings": len(counted),
             "seats": sum(booking.seats for booking in counted),
             "checked_in_seats": sum(b.seats for b in bookings if b.status == BookingStatus.ATTENDED),
+            "to_collect": sum(payment["to_collect"] for payment in payments),
+            "paid": sum(payment["amount"] for payment in payments if payment["status"] == "paid"),
+            "refund_due": sum(payment["refund_due"] for payment in payments),
         },
     }
 
@@ -171,6 +192,8 @@ def roster_csv_header() -> list[str]:
         _("Total (Rp)"),
         _("Checked in at (WIB)"),
         _("Language"),
+        _("Payment"),
+        _("To collect (Rp)"),
     ]
 
 
@@ -187,6 +210,8 @@ def roster_csv_rows(bookings: list[Booking]) -> list[list]:
             booking.total,
             booking.checked_in_at.astimezone(WIB).strftime("%H:%M") if booking.checked_in_at else "",
             booking.language,
+            f"{payment['method_label']}: {payment['status_label']}" if payment else "",
+            payment["to_collect"] if payment else 0,
         ]
-        for booking in bookings
+        for booking, payment in ((booking, roster_payment(booking)) for booking in bookings)
     ]

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bookings.api.payment_serializers import PaymentOutput
 from bookings.codes import manage_token
 from bookings.models import Booking, BookingStatus
 from bookings.services.holds import Contact, LineRequest
@@ -201,6 +202,13 @@ class BookingOutput(serializers.Serializer):
     cancelled_at = serializers.DateTimeField(allow_null=True)
     expired_at = serializers.DateTimeField(allow_null=True)
     cancellable_until = serializers.SerializerMethodField()
+    payment_methods = serializers.ListField(
+        child=serializers.CharField(),
+        source="session.batik_class.accepted_payment_methods",
+        read_only=True,
+        help_text=_("How this booking may be paid (POST one to `links.pay` while it is held)."),
+    )
+    payments = PaymentOutput(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
     def get_currency(self, booking: Booking) -> str:
@@ -219,6 +227,7 @@ class BookingOutput(serializers.Serializer):
             "self": reverse("booking-detail", args=[booking.code]),
             "calendar": reverse("booking-calendar", args=[booking.code]),
             "qr": reverse("booking-qr", args=[booking.code]),
+            "pay": reverse("booking-pay", args=[booking.code]),
         }
 
     def to_representation(self, booking: Booking) -> dict:
@@ -263,6 +272,8 @@ class BookingOutput(serializers.Serializer):
             "cancelled_at": _when(booking.cancelled_at),
             "expired_at": _when(booking.expired_at),
             "cancellable_until": _when(booking_free_cancel_deadline(booking)),
+            "payment_methods": batik_class.accepted_payment_methods,
+            "payments": PaymentOutput(booking.payments.all(), many=True).data,
             "links": self.get_links(booking),
         }
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from bookings.api import host, me, reports, views, waitlist
+from bookings.api import host, me, payments, reports, views, waitlist
+from bookings.payments.webhooks import webhook_urlpatterns
 
 urlpatterns = [
     path(
@@ -14,6 +15,7 @@ urlpatterns = [
     path("bookings/<str:code>/", views.BookingDetail.as_view(), name="booking-detail"),
     path("bookings/<str:code>/confirm/", views.BookingConfirm.as_view(), name="booking-confirm"),
     path("bookings/<str:code>/cancel/", views.BookingCancel.as_view(), name="booking-cancel"),
+    path("bookings/<str:code>/pay/", payments.BookingPay.as_view(), name="booking-pay"),
     path("bookings/<str:code>/calendar.ics", views.BookingCalendar.as_view(), name="booking-calendar"),
     path("bookings/<str:code>/qr.svg", views.BookingQr.as_view(), name="booking-qr"),
     path("sessions/<int:pk>/waitlist/", waitlist.SessionWaitlistJoin.as_view(), name="session-waitlist"),
@@ -28,5 +30,19 @@ urlpatterns = [
     path("host/check-in/", host.CheckIn.as_view(), name="host-check-in"),
     path("host/check-in/undo/", host.CheckInUndo.as_view(), name="host-check-in-undo"),
     path("host/notifications/", host.Notifications.as_view(), name="host-notifications"),
+    path(
+        "host/bookings/<str:code>/payment/paid/", payments.HostPaymentPaid.as_view(), name="host-payment-paid"
+    ),
+    path(
+        "host/bookings/<str:code>/payment/reject/",
+        payments.HostPaymentReject.as_view(),
+        name="host-payment-reject",
+    ),
+    path(
+        "host/bookings/<str:code>/payment/refunded/",
+        payments.HostPaymentRefunded.as_view(),
+        name="host-payment-refunded",
+    ),
     path("reports/monthly/", reports.MonthlyReport.as_view(), name="report-monthly"),
+    *webhook_urlpatterns,
 ]

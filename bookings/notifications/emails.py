@@ -14,6 +14,8 @@ from bookings.codes import manage_token, waitlist_token
 from bookings.models import Booking, MessageKind, OutboxMessage, WaitlistEntry
 from bookings.notifications.calendar import booking_ics
 from bookings.notifications.qr import booking_qr_png
+from bookings.payments.display import method_label, payment_context, refund_reason_text
+from bookings.payments.models import Payment
 from bookings.services.holds import booking_free_cancel_deadline
 from core.formatting import map_link, rupiah, wib_datetime, wib_range
 
@@ -29,6 +31,16 @@ SUBJECTS = {
     MessageKind.SESSION_GOING_AHEAD: lambda: _("Your batik class is going ahead: %(code)s"),
     MessageKind.REMINDER_DAY_BEFORE: lambda: _("Tomorrow: your batik class, %(when)s"),
     MessageKind.REMINDER_SOON: lambda: _("Soon: your batik class starts %(when)s"),
+    MessageKind.PAYMENT_INSTRUCTIONS: lambda: _("Pay by bank transfer before %(until)s: %(code)s"),
+    MessageKind.PAYMENT_RECEIVED: lambda: _("Payment received: %(code)s"),
+    MessageKind.PAYMENT_REFUNDED: lambda: _("Your money was refunded: %(code)s"),
+    MessageKind.PAYMENT_REJECTED: lambda: _("Bank transfer not received, seats released: %(code)s"),
+    MessageKind.PAYMENT_FAILED: lambda: _("Payment not completed, seats released: %(code)s"),
+    MessageKind.HOST_TRANSFER_AWAITING: lambda: _(
+        "Bank transfer to check %(code)s: %(seats)s seats, %(when)s"
+    ),
+    MessageKind.HOST_PAYMENT_RECEIVED: lambda: _("Payment received %(code)s: %(seats)s seats, %(when)s"),
+    MessageKind.HOST_REFUND_DUE: lambda: _("Refund to make %(code)s: %(seats)s seats, %(when)s"),
 }
 HOST_SUBJECTS = {
     MessageKind.HOST_DECISION_NEEDED: lambda: _("Below the minimum: decide by %(until)s (%(when)s)"),
@@ -67,6 +79,7 @@ def booking_context(booking: Booking) -> dict:
         "manage_url": manage_url(booking),
         "book_again_url": f"{settings.CANTING_SITE_URL}/api/v1/sessions/?batik_class={batik_class.slug}",
         "site_url": settings.CANTING_SITE_URL,
+        **payment_context(booking),
     }
 
 
@@ -85,7 +98,26 @@ def message_context(message: OutboxMessage) -> dict:
         context["next_sessions"] = _next_sessions(booking)
     if message.kind == MessageKind.WAITLIST_OFFERED:
         context.update(_offer_context(booking))
+    if "payment" in payload:
+        context.update(_payment_message_context(payload))
     return context
+
+
+def _payment_message_context(payload: dict) -> dict:
+    """The payment a payment message is about (not necessarily the booking's latest)."""
+    payment = Payment.objects.filter(pk=payload["payment"]).first()
+    if payment is None:
+        return {}
+    return {
+        "message_payment": payment,
+        "message_amount": rupiah(payload.get("amount") or payment.amount),
+        "message_method": method_label(payment.method),
+        "instructions": payment.instructions,
+        "payment_deadline": wib_datetime(payment.expires_at) if payment.expires_at else "",
+        "refund_reason": refund_reason_text(payload.get("reason", "")),
+        # A host's own words (a rejected transfer); refunds carry a RefundReason code instead.
+        "host_note": payload.get("note", ""),
+    }
 
 
 def _next_sessions(booking: Booking) -> list[dict]:
@@ -135,7 +167,7 @@ def booking_email(message: OutboxMessage) -> EmailMultiAlternatives:
                 "code": booking.code,
                 "seats": booking.seats,
                 "when": context["when"],
-                "until": context.get("offer_until", ""),
+                "until": context.get("offer_until") or context.get("payment_deadline", ""),
             },
             body=render_to_string(f"{template}.txt", context),
             to=[message.recipient_email or booking.contact_email],

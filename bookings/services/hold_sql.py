@@ -40,8 +40,18 @@ _CLASS_FIELDS = [
     "cancellation_hours",
     "max_participants",
     "max_seats_per_booking",
+    "payment_methods",
 ]
-_WORKSHOP_FIELDS = ["id", "name", "address", "hold_minutes"]
+_WORKSHOP_FIELDS = [
+    "id",
+    "name",
+    "address",
+    "hold_minutes",
+    "payment_methods",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_holder",
+]
 _TIER_FIELDS = ["id", "batik_class_id", *_translated("label"), "amount", "position"]
 
 
@@ -123,8 +133,29 @@ def _aware(value):
     return value
 
 
+def _converters(db: BaseDatabaseWrapper, model: type[models.Model], fields: list[models.Field]) -> list:
+    """Per field, what the ORM's compiler would apply to a raw value (JSON, SQLite's dates and booleans)."""
+    key = (db.vendor, model, tuple(f.attname for f in fields))
+    if key not in _CONVERTERS:
+        found = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            found.append((column, db.ops.get_db_converters(column) + column.get_db_converters(db)))
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
+_CONVERTERS: dict = {}
+
+
 def _instance(model: type[models.Model], fields: list[models.Field], values: tuple) -> models.Model:
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], [_aware(v) for v in values])
+    db = _db()
+    converted = []
+    for value, (column, converters) in zip(values, _converters(db, model, fields), strict=True):
+        for convert in converters:
+            value = convert(value, column, db)
+        converted.append(value)
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], converted)
 
 
 def _db() -> BaseDatabaseWrapper:

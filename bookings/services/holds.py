@@ -23,13 +23,21 @@ from bookings.errors import (
     SessionStarted,
 )
 from bookings.models import Booking, BookingLine, BookingStatus, MessageKind
+from bookings.payments.errors import PaymentMethodNotAccepted
+from bookings.payments.ledger import (
+    RefundReason,
+    payment_at_workshop_record,
+    payments_end_pending,
+    payments_settle_cancelled,
+)
+from bookings.payments.models import PaymentMethod, PaymentStatus
 from bookings.services.capacity import seats_release
 from bookings.services.hold_sql import BookableSession, bookable_session_read
 from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
-from core.cache import catalogue_changed
+from core.cache import seats_changed
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
 
@@ -169,7 +177,7 @@ def booking_hold(
             max_holds=MAX_ACTIVE_HOLDS,
         )
         # The caller shows the booking at once: give it what it needs without another query.
-        booking._prefetched_objects_cache = {"lines": booking_lines}
+        booking._prefetched_objects_cache = {"lines": booking_lines, "payments": []}
         return booking
 
     for retry in range(3):
@@ -205,24 +213,33 @@ def _locked(booking_id: int) -> Booking:
             return booking
 
 
-def booking_confirm(*, booking: Booking, notify: bool = True) -> Booking:
-    """Confirm a held booking ("I will pay at the workshop" until online payments arrive).
+def booking_confirm(*, booking: Booking, notify: bool = True, check_method: bool = True) -> Booking:
+    """Confirm a held booking to be paid at the workshop (the host collects the money at check-in).
 
-    `notify=False` records a confirmation the person already has (a booking a host
-    took by phone, the demo's invented guests) without sending the e-mail.
+    The booking gets an at-workshop payment awaiting collection. A class that does
+    not accept paying at the workshop is refused (`payment_method_not_accepted`)
+    unless `check_method=False` (a waitlist offer the tourist accepts, a booking a
+    host took by phone). `notify=False` records a confirmation the person already
+    has (the demo's invented guests) without sending the e-mail.
     """
     now = timezone.now()
     with transaction.atomic():
         locked = _locked(booking.pk)
         if locked.status != BookingStatus.HELD:
             raise InvalidTransition(current=locked.status, action=_("confirmed"))
+        if (
+            check_method
+            and PaymentMethod.AT_WORKSHOP not in locked.session.batik_class.accepted_payment_methods
+        ):
+            raise PaymentMethodNotAccepted()
         expired = locked.hold_expires_at <= now
         if not expired:
             Booking.objects.filter(pk=locked.pk).update(
                 status=BookingStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None
             )
+            payment_at_workshop_record(booking=locked, now=now)
             # The catalogue shows confirmed seats (progress toward a class's minimum).
-            transaction.on_commit(catalogue_changed)
+            transaction.on_commit(seats_changed)
             if notify:
                 outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
                 owners_notify(
@@ -251,7 +268,8 @@ def booking_cancel(*, booking: Booking, by_host: bool = False, account_deleted: 
     A tourist may cancel a confirmed booking for free until the class's
     cancellation window closes (until the start, if the host moved the session);
     a held booking can always be let go. The workshop's owners hear of a
-    confirmed booking the tourist cancelled.
+    confirmed booking the tourist cancelled. What was paid goes back (through the
+    gateway, or by the workshop for cash and transfers); nothing is left to collect.
 
     `account_deleted`: the guest deleted their account. The window does not apply
     (nobody is left to come), the owners are told, and no e-mail goes to the guest,
@@ -269,8 +287,12 @@ def booking_cancel(*, booking: Booking, by_host: bool = False, account_deleted: 
                 raise SessionStarted()
             raise CancellationWindowClosed(CancellationWindowClosed.default_message % {"hours": hours})
         Booking.objects.filter(pk=locked.pk).update(status=BookingStatus.CANCELLED, cancelled_at=now)
+        # Cancelling is only allowed inside the free window (or by the host): paid money goes back.
+        payments_settle_cancelled(
+            bookings=[locked], refund=True, reason=RefundReason.BOOKING_CANCELLED, now=now
+        )
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
-        transaction.on_commit(catalogue_changed)
+        transaction.on_commit(seats_changed)
         waitlist_advance_after_commit(session_ids=[locked.session_id])
         if not account_deleted:
             outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
@@ -304,11 +326,13 @@ def holds_expire(*, now: datetime, session_id: int | None = None, batch: int = 5
             return 0
         ids = [pk for pk, _session, _seats in rows]
         Booking.objects.filter(pk__in=ids).update(status=BookingStatus.EXPIRED, expired_at=now)
+        # A bank transfer's deadline is its hold's expiry: the payment expires with it.
+        payments_end_pending(booking_ids=ids, status=PaymentStatus.EXPIRED)
         seats: Counter = Counter()
         for _pk, held_session, held_seats in rows:
             seats[held_session] += held_seats
         seats_release(seats_by_session=seats)
-        transaction.on_commit(catalogue_changed)
+        transaction.on_commit(seats_changed)
         waitlist_advance_after_commit(session_ids=seats.keys())
         outbox_add(bookings=[Booking(pk=pk) for pk in ids], kind=MessageKind.HOLD_EXPIRED, now=now)
     return len(rows)

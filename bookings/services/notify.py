@@ -14,7 +14,7 @@ from workshops.services.audit import audit_record
 
 
 def owners_notify(
-    *, booking: Booking, workshop_id: int, kind: MessageKind, now: datetime
+    *, booking: Booking, workshop_id: int, kind: MessageKind, now: datetime, payload: dict | None = None
 ) -> list[OutboxMessage]:
     """Queue `kind` for every owner of the workshop who wants booking e-mails.
 
@@ -35,6 +35,7 @@ def owners_notify(
                 booking=booking,
                 recipient_email=email,
                 language=language or settings.LANGUAGE_CODE,
+                payload=payload,
                 created_at=now,
             )
             for email, language in owners

@@ -22,6 +22,7 @@ from bookings.errors import (
     TargetSessionInvalid,
 )
 from bookings.models import Booking, BookingStatus, MessageKind
+from bookings.payments.ledger import RefundReason, payments_settle_cancelled
 from bookings.services.capacity import seats_take
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
@@ -80,10 +81,10 @@ def session_cancel_with_bookings(*, session: ClassSession, reason: str, actor: U
     """Cancel a session and every held or confirmed booking in it, and tell each guest why.
 
     The class's free-cancellation window does not apply: the workshop cancelled,
-    so nobody pays. One transaction: the session's status, the bookings, the seat
-    counter back to 0, one e-mail per booking in the outbox, audit entries. A
-    second call finds the session cancelled and is refused (`session_not_cancellable`),
-    so nobody is told twice.
+    so nobody pays, and whatever was paid is refunded. One transaction: the
+    session's status, the bookings, the seat counter back to 0, one e-mail per
+    booking in the outbox, audit entries. A second call finds the session
+    cancelled and is refused (`session_not_cancellable`), so nobody is told twice.
     """
     session_id = _retrying_deadlocks(lambda: _cancel(session.pk, reason=reason, actor=actor))
     return ClassSession.objects.select_related("batik_class__workshop").get(pk=session_id)
@@ -100,6 +101,10 @@ def _cancel(session_id: int, *, reason: str, actor: User | None) -> int:
         session_cancel(session=locked, reason=reason, actor=actor)
         Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).update(
             status=BookingStatus.CANCELLED, cancelled_at=now
+        )
+        # The workshop cancelled: every paid booking is refunded, whatever the window says.
+        payments_settle_cancelled(
+            bookings=bookings, refund=True, reason=RefundReason.SESSION_CANCELLED, now=now
         )
         # Every seat-holding booking was just cancelled: the counter is exactly 0.
         ClassSession.objects.filter(pk=locked.pk, status=SessionStatus.CANCELLED).update(seats_taken=0)

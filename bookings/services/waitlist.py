@@ -44,7 +44,7 @@ from bookings.services.capacity import seats_take
 from bookings.services.holds import Contact, _bookable_session, booking_cancel, booking_confirm, holds_expire
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
-from core.cache import catalogue_changed
+from core.cache import seats_changed
 from core.models import User
 from workshops.models import ClassSession, PriceTier, SessionStatus
 
@@ -158,7 +158,8 @@ def waitlist_accept(*, entry: WaitlistEntry) -> WaitlistEntry:
         if locked.status != WaitlistStatus.OFFERED:
             raise OfferNotActive()
         try:
-            booking_confirm(booking=locked.booking)
+            # Seats offered from the waitlist: paid at the workshop whatever the class's methods.
+            booking_confirm(booking=locked.booking, check_method=False)
         except HoldExpired:
             expired = True
             WaitlistEntry.objects.filter(pk=locked.pk).update(status=WaitlistStatus.EXPIRED, closed_at=now)
@@ -266,7 +267,7 @@ def waitlist_advance(*, session_id: int, now: datetime | None = None) -> list[Wa
             outbox_add(
                 bookings=[entry.booking for entry in offers], kind=MessageKind.WAITLIST_OFFERED, now=now
             )
-            transaction.on_commit(catalogue_changed)
+            transaction.on_commit(seats_changed)
     return offers
 
 

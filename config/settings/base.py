@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "workshops.models.SessionStatus",
         "BookingStatusEnum": "bookings.models.BookingStatus",
         "WaitlistStatusEnum": "bookings.models.WaitlistStatus",
+        "PaymentMethodEnum": "workshops.models.PaymentMethod",
+        "PaymentStatusEnum": "bookings.payments.models.PaymentStatus",
         "SiteLanguageEnum": LANGUAGES,
         "SpokenLanguageEnum": "core.fields.SPOKEN_LANGUAGES",
     },
@@ -386,3 +388,33 @@ LOGGING = {
 }
 # Where people open Canting; links in e-mails and calendar files start here.
 CANTING_SITE_URL = os.environ.get("CANTING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Payments ----------------------------------------------------------------
+# A bank transfer must arrive within this many hours of choosing it ...
+PAYMENT_BANK_TRANSFER_HOURS = env_int("PAYMENT_BANK_TRANSFER_HOURS", 24)
+# ... and at least this many hours before the class starts, so the host can check the bank.
+PAYMENT_BANK_TRANSFER_CUTOFF_HOURS = env_int("PAYMENT_BANK_TRANSFER_CUTOFF_HOURS", 3)
+# How long a gateway payment (QRIS, virtual account, e-wallet) stays open; the hold follows it.
+PAYMENT_GATEWAY_EXPIRY_MINUTES = env_int("PAYMENT_GATEWAY_EXPIRY_MINUTES", 15)
+
+# --- Payment gateways ----------------------------------------------------------
+# Secrets come from the environment only. The defaults point at the local fake
+# gateways (`python -m fakegateways`, started by `make run`); no real money moves.
+MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "SB-Mid-server-canting-local")
+MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "SB-Mid-client-canting-local")
+MIDTRANS_IS_PRODUCTION = env_bool("MIDTRANS_IS_PRODUCTION", False)
+# Real values: https://app.midtrans.com and https://api.midtrans.com (sandbox: app.sandbox / api.sandbox).
+MIDTRANS_SNAP_URL = os.environ.get("MIDTRANS_SNAP_URL", "http://127.0.0.1:8010/midtrans").rstrip("/")
+MIDTRANS_API_URL = os.environ.get("MIDTRANS_API_URL", "http://127.0.0.1:8010/midtrans").rstrip("/")
+XENDIT_SECRET_KEY = os.environ.get("XENDIT_SECRET_KEY", "xnd_development_canting_local")
+# The x-callback-token Xendit sends with every callback (Dashboard → Settings → Webhooks).
+XENDIT_CALLBACK_TOKEN = os.environ.get("XENDIT_CALLBACK_TOKEN", "canting-local-callback-token")
+# Real value: https://api.xendit.co
+XENDIT_API_URL = os.environ.get("XENDIT_API_URL", "http://127.0.0.1:8010/xendit").rstrip("/")
+# Seconds a request waits for a gateway in total before giving up (payment_gateway_unavailable).
+PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
+# Notifications and callbacks accepted per client address (DRF throttle rate, e.g. "120/min").
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+    "payment_webhook": os.environ.get("PAYMENT_WEBHOOK_THROTTLE_RATE", "120/min"),
+}

@@ -1,4 +1,5 @@
 import hashlib
+import time
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -10,7 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.cache import CATALOGUE_VERSION_KEY, cache_get_many, cache_set
+from core.cache import (
+    CATALOGUE_VERSION_KEY,
+    SEATS_CHANGED_KEY,
+    SEATS_STALE_SECONDS,
+    cache_get_many,
+    cache_set,
+)
 from core.models import User
 
 
@@ -22,12 +29,14 @@ class PublicReadMixin:
 
 
 class CachedListMixin:
-    """Serve a list from the cache while nothing in the catalogue changed.
+    """Serve a list from the cache while the catalogue has not changed (core/cache.py).
 
-    The key holds the catalogue version, the language and the full query, so a
-    booking (which moves the version on) makes the next request recompute.
-    Time-based filters ("not started yet") may lag by at most `cache_seconds`;
-    the booking itself always checks the session afresh.
+    The key holds the language and the full query. A page is stored with the
+    catalogue version and the time it was computed: a catalogue change (a new
+    version) makes the next request recompute; seats that moved since make it
+    recompute once the page is SEATS_STALE_SECONDS old. Time-based filters
+    ("not started yet") may lag by at most `cache_seconds`; the booking itself
+    always checks the session afresh.
     """
 
     cache_seconds = 30
@@ -35,19 +44,29 @@ class CachedListMixin:
     def list(self, request: Request, *args, **kwargs):
         raw = f"{get_language()}|{request.path}|{request.GET.urlencode()}"
         key = "catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
-        # One round trip (MGET) for the page and the current version: the page is
-        # stored with the version it was computed at, and only that version serves it.
-        found = cache_get_many([key, CATALOGUE_VERSION_KEY])
+        # One round trip (MGET) for the page, the current version and the last seat change.
+        found = cache_get_many([key, CATALOGUE_VERSION_KEY, SEATS_CHANGED_KEY])
         version = int(found.get(CATALOGUE_VERSION_KEY) or 0)
         stored = found.get(key)
-        if stored is not None and stored[0] == version:
-            return HttpResponse(stored[1], content_type="application/json")
+        now_ms = int(time.time() * 1000)
+        if stored is not None and _still_fresh(
+            stored, version, int(found.get(SEATS_CHANGED_KEY) or 0), now_ms
+        ):
+            return HttpResponse(stored[2], content_type="application/json")
         response = super().list(request, *args, **kwargs)
         if response.status_code != 200:
             return response
         body = JSONRenderer().render(response.data)
-        cache_set(key, (version, body), self.cache_seconds)
+        cache_set(key, (version, now_ms, body), self.cache_seconds)
         return HttpResponse(body, content_type="application/json")
+
+
+def _still_fresh(stored: tuple, version: int, seats_changed_ms: int, now_ms: int) -> bool:
+    if len(stored) != 3 or stored[0] != version:
+        return False
+    computed_ms = stored[1]
+    # A seat change in the same millisecond as the page counts as after it.
+    return seats_changed_ms < computed_ms or now_ms - computed_ms < SEATS_STALE_SECONDS * 1000
 
 
 class PingView(PublicReadMixin, APIView):

@@ -52,7 +52,17 @@ def test_the_roster_lists_each_booking_with_seats_per_tier_contact_status_and_to
     assert siti["checked_in"] is False and siti["checked_in_at"] is None
     assert rows["Lim Mei Hua"]["lines"][0]["label"] == "Pelajar"
     assert rows["Dewi Ayu Lestari"]["status"] == "held"
-    assert body["totals"] == {"bookings": 3, "seats": 6, "checked_in_seats": 0}
+    # Both confirmed bookings pay at the workshop (Rp100.000 + Rp35.000); the hold has no payment yet.
+    assert body["totals"] == {
+        "bookings": 3,
+        "seats": 6,
+        "checked_in_seats": 0,
+        "to_collect": 135000,
+        "paid": 0,
+        "refund_due": 0,
+    }
+    assert siti["payment"]["method"] == "at_workshop" and siti["payment"]["to_collect"] == 100000
+    assert rows["Dewi Ayu Lestari"]["payment"] is None
 
 
 def test_the_roster_shows_who_checked_in_and_when(host, owner, session, guests):

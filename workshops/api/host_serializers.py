@@ -8,7 +8,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import SPOKEN_LANGUAGES, split_languages
-from workshops.models import BatikClass, Invitation, MembershipRole, PriceTier, Workshop, WorkshopMembership
+from workshops.models import (
+    BatikClass,
+    Invitation,
+    MembershipRole,
+    PaymentMethod,
+    PriceTier,
+    Workshop,
+    WorkshopMembership,
+)
 from workshops.services.classes import CLASS_TEXTS, TRANSLATION_SUFFIXES
 
 
@@ -35,8 +43,24 @@ def _translated(*names: str) -> list[str]:
     return [f"{name}_{suffix}" for name in names for suffix in TRANSLATION_SUFFIXES]
 
 
+class PaymentMethodListField(serializers.ListField):
+    """Payment methods as a JSON list (`["at_workshop", "bank_transfer"]`), each once."""
+
+    child = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+    def to_internal_value(self, data) -> list[str]:
+        return list(dict.fromkeys(super().to_internal_value(data)))
+
+
 class HostWorkshopSerializer(serializers.ModelSerializer):
     village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    payment_methods = PaymentMethodListField(
+        required=False,
+        allow_empty=False,
+        help_text=_(
+            "How tourists may pay: at_workshop, bank_transfer (needs the bank fields), midtrans, xendit."
+        ),
+    )
     role = serializers.CharField(source="my_role", read_only=True, allow_null=True)
     languages = LanguageCodesField()
 
@@ -55,6 +79,10 @@ class HostWorkshopSerializer(serializers.ModelSerializer):
             "email",
             "languages",
             "hold_minutes",
+            "payment_methods",
+            "bank_name",
+            "bank_account_number",
+            "bank_account_holder",
         ]
         read_only_fields = ["slug", "name", "production_group", "village", "role", "is_published"]
 
@@ -109,6 +137,12 @@ class HostTierSerializer(serializers.ModelSerializer):
 
 class HostClassSerializer(serializers.ModelSerializer):
     languages = LanguageCodesField(required=False)
+    payment_methods = PaymentMethodListField(
+        required=False,
+        allow_empty=False,
+        allow_null=True,
+        help_text=_("This class's own payment methods; null: the workshop's."),
+    )
     price_tiers = HostTierSerializer(many=True, read_only=True)
 
     class Meta:
@@ -127,6 +161,7 @@ class HostClassSerializer(serializers.ModelSerializer):
             "go_no_go_hours",
             "auto_cancel_below_minimum",
             "max_seats_per_booking",
+            "payment_methods",
             "is_published",
             "price_tiers",
         ]

@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from tourism.api.serializers import VillageSerializer, VillageSummarySerializer
-from workshops.models import BatikClass, ClassSession, PriceTier, Workshop
+from workshops.models import BatikClass, ClassSession, PaymentMethod, PriceTier, Workshop
 
 
 class VillageDetailSerializer(VillageSerializer):
@@ -64,8 +64,19 @@ class ClassSummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "technique", "duration_minutes", "price_from"]
 
 
+class PaymentMethodsField(serializers.ListField):
+    """The payment methods a tourist may choose for the class (the class's own, else its workshop's)."""
+
+    child = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
 class BatikClassSerializer(serializers.ModelSerializer):
     workshop = WorkshopSummarySerializer(read_only=True)
+    payment_methods = PaymentMethodsField(source="accepted_payment_methods")
     languages = LanguageListField(read_only=True)
     price_tiers = PriceTierSerializer(many=True, read_only=True)
     price_from = serializers.IntegerField(read_only=True, allow_null=True)
@@ -89,6 +100,7 @@ class BatikClassSerializer(serializers.ModelSerializer):
             "min_age",
             "languages",
             "cancellation_hours",
+            "payment_methods",
             "price_from",
             "price_tiers",
             "workshop",
@@ -115,6 +127,7 @@ class SessionSerializer(serializers.ModelSerializer):
     min_participants = serializers.IntegerField(source="batik_class.min_participants", read_only=True)
     confirmed_seats = serializers.SerializerMethodField()
     minimum_progress = serializers.SerializerMethodField()
+    payment_methods = PaymentMethodsField(source="batik_class.accepted_payment_methods")
 
     class Meta:
         model = ClassSession
@@ -132,6 +145,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "status",
             "language",
             "note",
+            "payment_methods",
             "batik_class",
             "workshop",
         ]

@@ -2,6 +2,7 @@
 
 from workshops.models.audit import AuditEntry
 from workshops.models.catalogue import BatikClass, BatikClassQuerySet, Level, PriceTier, Technique
+from workshops.models.payments import PaymentMethod
 from workshops.models.schedule import ClosedDay, ScheduleRule, weekday_mask
 from workshops.models.sessions import ClassSession, ClassSessionQuerySet, SessionDecision, SessionStatus
 from workshops.models.workshop import (
@@ -22,6 +23,7 @@ __all__ = [
     "Invitation",
     "Level",
     "MembershipRole",
+    "PaymentMethod",
     "PriceTier",
     "ScheduleRule",
     "SessionDecision",

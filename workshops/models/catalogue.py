@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import LanguagesField, rupiah, split_languages
+from workshops.models.payments import PaymentMethod, payment_methods_field
 from workshops.models.workshop import Workshop
 
 
@@ -73,6 +74,8 @@ class BatikClass(models.Model):
         blank=True,
         help_text=_("Empty: up to the maximum participants."),
     )
+    # Empty: the workshop's methods.
+    payment_methods = payment_methods_field(null=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,6 +103,18 @@ class BatikClass(models.Model):
     @property
     def language_list(self) -> list[str]:
         return split_languages(self.languages)
+
+    @property
+    def accepted_payment_methods(self) -> list[str]:
+        """The methods a tourist may pay this class with, in a stable order.
+
+        A bank transfer needs the workshop's account: without one it is not offered.
+        """
+        chosen = self.payment_methods or self.workshop.payment_methods or []
+        methods = [method for method in PaymentMethod.values if method in chosen]
+        if PaymentMethod.BANK_TRANSFER in methods and not self.workshop.has_bank_account:
+            methods.remove(PaymentMethod.BANK_TRANSFER)
+        return methods
 
     @property
     def seats_per_booking_limit(self) -> int:

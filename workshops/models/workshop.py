@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import LanguagesField, latitude_field, longitude_field, split_languages
 from tourism.models import Village
+from workshops.models.payments import payment_methods_field
 
 
 class WorkshopQuerySet(models.QuerySet):
@@ -34,6 +35,11 @@ class Workshop(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(120)],
         help_text=_("How long unconfirmed seats stay held for a tourist."),
     )
+    # How tourists may pay, and the account a bank transfer goes to.
+    payment_methods = payment_methods_field()
+    bank_name = models.CharField(_("bank"), max_length=80, blank=True)
+    bank_account_number = models.CharField(_("bank account number"), max_length=40, blank=True)
+    bank_account_holder = models.CharField(_("bank account holder"), max_length=120, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -51,6 +57,10 @@ class Workshop(models.Model):
     @property
     def language_list(self) -> list[str]:
         return split_languages(self.languages)
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_name and self.bank_account_number and self.bank_account_holder)
 
 
 class MembershipRole(models.TextChoices):

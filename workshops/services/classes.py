@@ -29,6 +29,7 @@ CLASS_FIELDS = [
     "go_no_go_hours",
     "auto_cancel_below_minimum",
     "max_seats_per_booking",
+    "payment_methods",
     "is_published",
 ]
 TIER_FIELDS = [*(f"label_{suffix}" for suffix in TRANSLATION_SUFFIXES), "amount", "position"]

@@ -35,11 +35,15 @@ WORKSHOP_FIELDS = [
     "email",
     "languages",
     "hold_minutes",
+    "payment_methods",
+    "bank_name",
+    "bank_account_number",
+    "bank_account_holder",
 ]
 
 
 def workshop_update(*, workshop: Workshop, actor: User | None, **fields: Any) -> Workshop:
-    """Edit the workshop's profile: texts, contact, languages spoken, hold minutes."""
+    """Edit the workshop's profile: texts, contact, languages spoken, hold minutes, payment methods."""
     with transaction.atomic():
         before = snapshot(workshop, WORKSHOP_FIELDS)
         for name, value in fields.items():

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0003_waitlist_reminders_digests'),
+        ('bookings', '0004_payments'),
     ]
 
     operations = [
