@@ -66,7 +66,7 @@ MIDDLEWARE = [
     # First, so every later log line (and every error response) carries the request id.
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -413,6 +413,13 @@ XENDIT_CALLBACK_TOKEN = os.environ.get("XENDIT_CALLBACK_TOKEN", "canting-local-c
 XENDIT_API_URL = os.environ.get("XENDIT_API_URL", "http://127.0.0.1:8010/xendit").rstrip("/")
 # Seconds a request waits for a gateway in total before giving up (payment_gateway_unavailable).
 PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
+# Confirming a booking with a gateway answers the form with a redirect to the gateway's
+# payment page, which the Content Security Policy's form-action must allow: these, and
+# the origins of MIDTRANS_SNAP_URL and XENDIT_API_URL (core.csp, read at each response).
+PAYMENT_PAGE_ORIGINS = env_list(
+    "PAYMENT_PAGE_ORIGINS",
+    ["https://app.midtrans.com", "https://app.sandbox.midtrans.com", "https://checkout.xendit.co"],
+)
 # Notifications and callbacks accepted per client address (DRF throttle rate, e.g. "120/min").
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),

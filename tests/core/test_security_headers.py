@@ -24,7 +24,9 @@ def test_pages_and_api_answers_carry_the_strict_policy(client, path):
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
-    assert policy["form-action"] == ["'self'"]
+    # Forms post to us; after confirming, the booking form may be redirected to a gateway's page.
+    assert policy["form-action"][0] == "'self'"
+    assert "https://checkout.xendit.co" in policy["form-action"]
 
 
 def test_only_the_api_docs_page_may_load_swagger_ui_from_its_cdn(client):
@@ -35,3 +37,14 @@ def test_only_the_api_docs_page_may_load_swagger_ui_from_its_cdn(client):
     assert "https://cdn.jsdelivr.net" not in home["script-src"]
     # The split view serves its init script from our origin (no inline script needed).
     assert client.get("/api/docs/?script=").status_code == 200
+
+
+def test_the_configured_payment_gateway_may_receive_the_booking_forms_redirect(client, settings):
+    from urllib.parse import urlsplit
+
+    snap = urlsplit(settings.MIDTRANS_SNAP_URL)
+
+    policy = _policy(client.get("/"))
+
+    assert f"{snap.scheme}://{snap.netloc}" in policy["form-action"]
+    assert "*" not in " ".join(policy["form-action"])
