@@ -168,3 +168,45 @@ def test_every_service_logs_with_bounded_files() -> None:
     for name, service in SERVICES.items():
         options = service.get("logging", {}).get("options", {})
         assert options.get("max-size") and options.get("max-file"), name
+
+
+def test_app_services_run_production_settings_against_the_compose_database_and_redis() -> None:
+    for name in (*APP_SERVICES, "migrate"):
+        service = SERVICES[name]
+        environment = service["environment"]
+        assert service["env_file"] == ".env", name
+        assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production", name
+        assert "@postgres:5432/" in environment["DATABASE_URL"], name
+        assert environment["REDIS_URL"].startswith("redis://redis:6379/"), name
+
+
+def test_beat_keeps_its_schedule_file_in_a_volume() -> None:
+    beat = SERVICES["beat"]
+    schedule = re.search(r"--schedule[= ](\S+)", _command(beat)).group(1)
+    mounts = [volume.split(":")[1] for volume in beat["volumes"]]
+    assert any(schedule.startswith(mount.rstrip("/") + "/") for mount in mounts)
+
+
+def test_env_example_names_only_variables_the_settings_or_compose_read() -> None:
+    compose_variables = {m.group(1) for m in _COMPOSE_VAR.finditer(COMPOSE_TEXT)}
+    unread = _env_example_variables() - _settings_variables() - compose_variables
+    assert not unread, f".env.example lists variables nothing reads: {sorted(unread)}"
+
+
+def test_env_example_lists_every_variable_the_settings_read() -> None:
+    missing = _settings_variables() - _env_example_variables()
+    assert not missing, f".env.example does not document {sorted(missing)}"
+
+
+def test_env_example_sets_every_compose_variable_that_has_no_default() -> None:
+    required = {
+        m.group(1) for m in _COMPOSE_VAR.finditer(COMPOSE_TEXT) if not m.group(2).startswith((":-", "-"))
+    }
+    assert required - _env_example_variables() == set()
+
+
+def test_every_env_example_variable_has_a_comment_above_it() -> None:
+    lines = _env_example_lines()
+    for index, line in enumerate(lines):
+        if re.match(r"[A-Z_][A-Z0-9_]*=", line):
+            assert index > 0 and lines[index - 1].startswith("# "), f"no comment for {line}"
