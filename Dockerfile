@@ -31,6 +31,6 @@ USER canting
 ENV DJANGO_SETTINGS_MODULE=config.settings.production
 
 EXPOSE 8000
-# Workers come from $WEB_CONCURRENCY (gunicorn reads it). The control socket would
-# live under $HOME and nothing here uses it, so it is off.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--no-control-socket", "--access-logfile", "-"]
+# config/gunicorn.py sets workers, threads, timeouts and the logs; the control socket
+# would live under $HOME and nothing here uses it, so it is off.
+CMD ["gunicorn", "-c", "config/gunicorn.py", "--no-control-socket"]

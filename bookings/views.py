@@ -29,6 +29,7 @@ from bookings.services.holds import booking_cancel, booking_confirm, booking_hol
 from bookings.services.waitlist import waitlist_accept, waitlist_join, waitlist_leave
 from core.errors import DomainError
 from core.formatting import rupiah, wib_datetime, wib_range
+from core.throttling import throttle_or_raise
 from core.timezones import WIB
 from workshops.models import SessionStatus
 from workshops.selectors import session_list
@@ -115,6 +116,7 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
     error, status, offer_waitlist = None, 200, joining
     if joining and waitlist_form.is_valid():
         try:
+            throttle_or_raise(request, scope="waitlist")
             entry = waitlist_join(
                 session_id=session.pk,
                 seats=waitlist_form.cleaned_data["seats"],
@@ -132,6 +134,8 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_waitlist_url("waitlist-page", entry, request))
     elif request.method == "POST" and not joining and form.is_valid():
         try:
+            # The same limit as POST /api/v1/bookings/, counted together.
+            throttle_or_raise(request, scope="bookings")
             booking = booking_hold(
                 session_id=session.pk,
                 lines=form.line_requests(),

@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Queue
+
+from core.request_id import connect_celery_signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -16,6 +19,22 @@ app.autodiscover_tasks()
 HOLD_SWEEP_SECONDS = float(os.environ.get("CANTING_HOLD_SWEEP_SECONDS") or 30.0)
 OUTBOX_SWEEP_SECONDS = float(os.environ.get("CANTING_OUTBOX_SWEEP_SECONDS") or 30.0)
 
+# Two queues: `mail` carries what a person waits for (confirmations, offers,
+# reminders: every outbox message), `celery` (the default) the periodic sweeps and
+# everything else. A worker started without -Q consumes both; at scale, run
+# `worker -Q mail` and `worker -Q celery` separately so a long sweep never delays a
+# confirmation (README, Production).
+app.conf.task_default_queue = "celery"
+app.conf.task_queues = (Queue("celery"), Queue("mail"))
+app.conf.task_routes = {
+    "bookings.tasks.deliver_message": {"queue": "mail"},
+    "bookings.tasks.advance_waitlist": {"queue": "mail"},
+}
+
+# Log lines of a task carry the id of the request that published it (core.request_id).
+connect_celery_signals()
+
+# Periodic work lives here, in code, so every deployment runs the same schedule.
 app.conf.beat_schedule = {
     "scheduler-heartbeat": {
         "task": "core.tasks.scheduler_heartbeat",

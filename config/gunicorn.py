@@ -26,3 +26,23 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = 2000
 accesslog = None  # the request log line comes from Django's logging
 errorlog = "-"
+
+# In production the error log (start, stop, worker restarts) is JSON lines like the app's,
+# so the container's stream stays one JSON object a line (core.logs).
+if (
+    os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.production"
+    and os.environ.get("LOG_FORMAT", "json") == "json"
+):
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "core.logs.JsonLineFormatter"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        },
+    }

@@ -92,12 +92,82 @@ def test_app_services_start_after_healthy_postgres_redis_and_finished_migrations
     assert _depends_on(SERVICES["migrate"])["postgres"]["condition"] == "service_healthy"
 
 
-def test_web_runs_gunicorn_without_the_control_socket() -> None:
+def _gunicorn_settings(**env: str) -> dict:
+    """config/gunicorn.py as gunicorn reads it, with these environment variables."""
+    import os
+    import runpy
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, env):
+        return runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+
+
+def test_web_runs_gunicorn_with_its_config_and_without_the_control_socket() -> None:
     command = _command(SERVICES["web"])
-    assert command.startswith("gunicorn config.wsgi:application")
+    assert command.startswith("gunicorn -c config/gunicorn.py")
     assert "--no-control-socket" in command
-    assert "--bind=0.0.0.0:8000" in command
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    config = _gunicorn_settings()
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert config["bind"] == "0.0.0.0:8000"
+    assert config["control_socket_disable"] is True
+    # The app writes the access line itself, as JSON with the request id; gunicorn's own
+    # plain-text access log would break the one-JSON-object-a-line stream.
+    assert config["accesslog"] is None
+    assert "--access-logfile" not in command
+
+
+def test_production_gunicorn_logs_json_and_stops_within_compose_grace() -> None:
+    production = _gunicorn_settings(DJANGO_SETTINGS_MODULE="config.settings.production")
+    local = _gunicorn_settings(DJANGO_SETTINGS_MODULE="config.settings.local")
+    formatter = production["logconfig_dict"]["formatters"]["json"]["()"]
+    assert formatter == "core.logs.JsonLineFormatter"
+    assert "logconfig_dict" not in local
+    # Requests in flight finish before compose kills the container.
+    assert production["graceful_timeout"] < int(SERVICES["web"]["stop_grace_period"].rstrip("s"))
+
+
+def test_the_image_runs_gunicorn_the_same_way() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1)
+    assert cmd.startswith('["gunicorn", "-c", "config/gunicorn.py"')
+    assert "--no-control-socket" in cmd and "--access-logfile" not in cmd
+
+
+def test_redis_keeps_queued_tasks_appends_to_disk_and_never_evicts() -> None:
+    redis = SERVICES["redis"]
+    command = redis["command"] if isinstance(redis["command"], list) else redis["command"].split()
+    assert command[0] == "redis-server"
+    flags = dict(zip(command[1::2], command[2::2], strict=True))
+    assert flags["--appendonly"] == "yes"
+    assert flags["--maxmemory-policy"] == "noeviction"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_postgres_keeps_its_data_in_a_named_volume() -> None:
+    volumes = SERVICES["postgres"]["volumes"]
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in volumes)
+    named = {volume.split(":")[0] for service in SERVICES.values() for volume in service.get("volumes", [])}
+    assert named <= set(yaml.safe_load(COMPOSE_TEXT)["volumes"])
+
+
+def test_the_worker_consumes_every_queue_a_task_is_routed_to() -> None:
+    from config.celery import app
+
+    match = re.search(r"--queues=(\S+)", _command(SERVICES["worker"]))
+    consumed = set(match.group(1).split(","))
+    declared = {queue.name for queue in app.conf.task_queues}
+    routed = {route["queue"] for route in app.conf.task_routes.values()} | {app.conf.task_default_queue}
+    assert routed <= declared == consumed
+    # Messages people wait for do not queue behind the periodic sweeps.
+    assert app.conf.task_routes["bookings.tasks.deliver_message"]["queue"] == "mail"
+    assert "bookings.tasks.sweep_expired_holds" not in app.conf.task_routes
+
+
+def test_every_service_logs_with_bounded_files() -> None:
+    for name, service in SERVICES.items():
+        options = service.get("logging", {}).get("options", {})
+        assert options.get("max-size") and options.get("max-file"), name
 
 
 def test_app_services_run_production_settings_against_the_compose_database_and_redis() -> None:

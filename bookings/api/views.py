@@ -45,6 +45,8 @@ class BookingListCreate(ListAPIView):
 
     permission_classes = [AllowAny]
     serializer_class = BookingOutput
+    # New holds per client address and per user (CANTING_THROTTLE_BOOKINGS); reads are not counted.
+    throttle_scope = "bookings"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

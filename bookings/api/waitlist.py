@@ -96,6 +96,7 @@ class SessionWaitlistJoin(APIView):
     """Join a session's waitlist (signed in, or as a guest with a contact)."""
 
     permission_classes = [AllowAny]
+    throttle_scope = "waitlist"
 
     @extend_schema(request=WaitlistJoinInput, responses={201: GuestWaitlistEntryOutput})
     def post(self, request: Request, pk: int) -> Response:

@@ -119,5 +119,14 @@ def outbox_deliver(*, message_id: int) -> bool:
         OutboxMessage.objects.filter(pk=message_id).update(claimed_at=None, last_error=str(exc)[:500])
         raise
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), last_error="")
-    logger.info("outbox: sent %s (%s)", message.kind, message)
+    # Booking codes and ids only: the recipient's address and name stay out of the logs.
+    logger.info("outbox: sent %s message %s for %s", message.kind, message.pk, _subject(message))
     return True
+
+
+def _subject(message: OutboxMessage) -> str:
+    if message.booking_id:
+        return f"booking {message.booking.code}"
+    if message.session_id:
+        return f"session {message.session_id}"
+    return f"workshop {message.workshop_id}"

@@ -4,7 +4,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Embedded defaults (SQLite, the filesystem broker, the file cache) live here.
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -59,7 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log line (and every error response) carries the request id.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,6 +169,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Content Security Policy (django-csp) ------------------------------------
+# Pages load only our own script and stylesheet (no inline <script> or <style>;
+# canting.js is a file). Inline style *attributes* stay allowed: a few templates
+# set a width or a margin that way, and a style attribute cannot run code.
+# The QR code is inline SVG; the favicon is an empty data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Redis: broker and cache -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds a request may wait on Redis before giving up; a booking never hangs on it.
@@ -172,11 +200,14 @@ REDIS_RETRY_AFTER_SECONDS = float(os.environ.get("REDIS_RETRY_AFTER_SECONDS", "5
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis away = an empty cache, never a failed request (core.cache_backends).
+            "BACKEND": "core.cache_backends.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                # One try: redis-py's own retries would multiply the wait on a hung Redis.
+                "retry": Retry(NoBackoff(), 0),
             },
         }
     }
@@ -243,6 +274,34 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Largest request body read into memory (forms and, through core.api.parsers, JSON):
+# a booking is well under 1 KB; a larger body is refused with 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CANTING_MAX_BODY_BYTES", 256 * 1024)
+
+# --- Proxies and rate limits -------------------------------------------------
+# How many proxies of ours stand in front of the app, each appending to
+# X-Forwarded-For (one nginx/Caddy: 1). The client address is the N-th entry
+# from the right; anything further left was written by the client and is ignored.
+CANTING_TRUSTED_PROXIES = env_int("CANTING_TRUSTED_PROXIES", 0)
+# Per client address and per signed-in user, counted in the shared cache
+# (core.throttling). Format: count/period, period s, min, hour or day ("30/min").
+CANTING_THROTTLE_RATES = {
+    "bookings": os.environ.get("CANTING_THROTTLE_BOOKINGS", "30/min"),
+    "waitlist": os.environ.get("CANTING_THROTTLE_WAITLIST", "10/min"),
+}
+# allauth's limits (web pages and headless API alike), on the same cache and
+# the same client address (core.accounts.AccountAdapter). Format: allauth's
+# count/period/per, several joined by commas ("10/m/ip,5/5m/key"; key = the e-mail).
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("CANTING_THROTTLE_LOGIN", "30/m/ip"),
+    "login_failed": os.environ.get("CANTING_THROTTLE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("CANTING_THROTTLE_SIGNUP", "20/m/ip"),
+    "reset_password": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET", "20/m/ip,5/m/key"),
+    "reset_password_from_key": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET_FROM_KEY", "20/m/ip"),
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = CANTING_TRUSTED_PROXIES
+ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
+
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -257,6 +316,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    # Views opt in with `throttle_scope`; the rates are CANTING_THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ScopedWriteThrottle"],
+    "NUM_PROXIES": CANTING_TRUSTED_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -318,14 +380,32 @@ CANTING_HEARTBEAT_STALE_SECONDS = env_int("CANTING_HEARTBEAT_STALE_SECONDS", 180
 # UU PDP: guests' names, e-mails and phones are erased this many days after their session ended.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180)
 
+# One line per record on stdout, with the request id (core.logs): readable text
+# by default, one JSON object a line when LOG_FORMAT=json (production's default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "core.logs.PlainFormatter"},
+        "json": {"()": "core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # 4xx answers are expected (a full session is a 409); logging each costs time under load.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+    # canting.request writes the one access line per request (core.request_id).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "canting.request": {"level": os.environ.get("LOG_REQUESTS_LEVEL", "INFO")},
+    },
 }
 # Where people open Canting; links in e-mails and calendar files start here.
 CANTING_SITE_URL = os.environ.get("CANTING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -354,6 +434,13 @@ XENDIT_CALLBACK_TOKEN = os.environ.get("XENDIT_CALLBACK_TOKEN", "canting-local-c
 XENDIT_API_URL = os.environ.get("XENDIT_API_URL", "http://127.0.0.1:8010/xendit").rstrip("/")
 # Seconds a request waits for a gateway in total before giving up (payment_gateway_unavailable).
 PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
+# Confirming a booking with a gateway answers the form with a redirect to the gateway's
+# payment page, which the Content Security Policy's form-action must allow: these, and
+# the origins of MIDTRANS_SNAP_URL and XENDIT_API_URL (core.csp, read at each response).
+PAYMENT_PAGE_ORIGINS = env_list(
+    "PAYMENT_PAGE_ORIGINS",
+    ["https://app.midtrans.com", "https://app.sandbox.midtrans.com", "https://checkout.xendit.co"],
+)
 # Notifications and callbacks accepted per client address (DRF throttle rate, e.g. "120/min").
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),

@@ -21,5 +21,19 @@ REST_FRAMEWORK = {
     ],
 }
 
+# A laptop, a village's own machine or a load test on loopback: limits that never get
+# in the way unless set (production's defaults are in base.py).
+CANTING_THROTTLE_RATES = {
+    "bookings": os.environ.get("CANTING_THROTTLE_BOOKINGS", "10000/min"),
+    "waitlist": os.environ.get("CANTING_THROTTLE_WAITLIST", "10000/min"),
+}
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("CANTING_THROTTLE_LOGIN", "1000/m/ip"),
+    "login_failed": os.environ.get("CANTING_THROTTLE_LOGIN_FAILED", "1000/m/ip,100/m/key"),
+    "signup": os.environ.get("CANTING_THROTTLE_SIGNUP", "1000/m/ip"),
+    "reset_password": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET", "1000/m/ip,100/m/key"),
+    "reset_password_from_key": os.environ.get("CANTING_THROTTLE_PASSWORD_RESET_FROM_KEY", "1000/m/ip"),
+}
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True

@@ -1,11 +1,13 @@
 """Settings for the deployed service (docker-compose): every secret from the environment."""
 
+import copy
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int
+from .base import LOGGING, REST_FRAMEWORK, env_bool, env_int
 
 DEBUG = False
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -17,7 +19,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Behind one reverse proxy that terminates TLS and sets X-Forwarded-Proto.
+# Behind one reverse proxy that terminates TLS, sets X-Forwarded-Proto and appends
+# the client's address to X-Forwarded-For (see README, Production). With a load
+# balancer in front of that proxy as well, set CANTING_TRUSTED_PROXIES=2.
+CANTING_TRUSTED_PROXIES = env_int("CANTING_TRUSTED_PROXIES", 1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": CANTING_TRUSTED_PROXIES}
+ALLAUTH_TRUSTED_PROXY_COUNT = CANTING_TRUSTED_PROXIES
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -29,3 +36,12 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# One JSON object a line for the log collector; LOG_FORMAT=plain for a person reading.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"
+# Python's warnings become records too (logger py.warnings), not stray text in the stream.
+logging.captureWarnings(True)

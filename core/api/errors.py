@@ -3,12 +3,14 @@
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api.parsers import RequestTooLarge
 from core.db_unavailable import (
     DATABASE_ERRORS,
     RETRY_AFTER_SECONDS,
@@ -57,6 +59,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own cap (request.body read past DATA_UPLOAD_MAX_MEMORY_SIZE): same answer as the parser's.
+        exc = RequestTooLarge()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
