@@ -30,6 +30,17 @@ def redis_went_down(exc: Exception) -> None:
 
 
 class FailSoftRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis (with its response-callback table) for every
+        # cache call; one per connection pool does the same work (profiled: ~15% of a
+        # cached catalogue answer). redis.Redis is safe to share; the pool hands out sockets.
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     def _call(self, name: str, fallback: Any, *args: Any) -> Any:
         if cache_breaker.is_open():
             return fallback
