@@ -2,11 +2,12 @@
 
     gunicorn -c config/gunicorn.py
 
-Threaded workers: a booking spends much of its time waiting on PostgreSQL and
-Redis, and a thread waiting on a socket lets the next request use the CPU
-(`make bench` measures the difference). Every thread keeps its own persistent
-database connection (DATABASE_CONN_MAX_AGE), so size PostgreSQL's
-max_connections for web containers × workers × threads, plus Celery's.
+Sync workers by default: measured with `make bench` (`--threads 1` against
+`--threads 4`) on 2 cores, threads lost on every run (browse 831 against 304 req/s,
+bookings 237 against 205): Canting's requests are short and mostly Python, and the
+threads of a worker share one interpreter lock. GUNICORN_THREADS above 1 turns the
+workers threaded (each thread keeps its own database connection: size PostgreSQL's
+max_connections for web containers × workers × threads, plus Celery's).
 """
 
 import os
@@ -14,7 +15,7 @@ import os
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 # Several gunicorns on one host would otherwise share one control socket.
 control_socket_disable = True

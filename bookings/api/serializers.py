@@ -192,6 +192,11 @@ def _when(moment) -> str | None:
     return None if moment is None else _DATETIME.to_representation(moment)
 
 
+def _payments(booking: Booking) -> list:
+    payments = list(booking.payments.all())  # a new hold has none (prefetched empty)
+    return PaymentOutput(payments, many=True).data if payments else []
+
+
 class BookingOutput(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.ChoiceField(choices=BookingStatus.choices)
@@ -279,7 +284,7 @@ class BookingOutput(serializers.Serializer):
             "expired_at": _when(booking.expired_at),
             "cancellable_until": _when(booking_free_cancel_deadline(booking)),
             "payment_methods": batik_class.accepted_payment_methods,
-            "payments": PaymentOutput(booking.payments.all(), many=True).data,
+            "payments": _payments(booking),
             "links": self.get_links(booking),
         }
 
