@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from bookings.payments.providers.base import GatewayError
 from bookings.payments.providers.midtrans import midtrans_client
 from bookings.payments.providers.xendit import xendit_client
 from bookings.payments.services import payment_failed, payment_succeeded
+from core.api.schema import error_response
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -84,11 +86,29 @@ def _body(request: Request, method: str) -> dict[str, Any]:
     return body
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: Any) -> Any:
+    """`value` with every string made storable in PostgreSQL text and jsonb.
+
+    Anyone may post here, and a NUL character or a lone UTF-16 surrogate, valid in
+    JSON, cannot be stored: each becomes U+FFFD, so the notification is still kept.
+    """
+    if isinstance(value, str):
+        return UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
 def _keep(method: str, *, order_id: Any, raw: Any, verified: bool, outcome: str) -> PaymentNotification:
     return PaymentNotification.objects.create(
         method=method,
-        order_id=str(order_id or "")[:200],
-        raw=raw,
+        order_id=_storable(str(order_id or ""))[:200],
+        raw=_storable(raw),
         received_at=timezone.now(),
         verified=verified,
         outcome=outcome,
@@ -108,7 +128,21 @@ def _gateway_down(notification: PaymentNotification, exc: GatewayError) -> Payme
     return PaymentGatewayUnavailable()
 
 
+# A gateway is answered in the one error shape too; what each refusal means for it.
+NOT_JSON = error_response("`invalid_notification`: the body is not a JSON object (kept, unverified).")
+GATEWAY_DOWN = error_response(
+    "`payment_gateway_unavailable`: the gateway could not be asked about the order; send it again later."
+)
+
+
 class _WebhookView(APIView):
+    """Public by design: a gateway, not a person, calls it, proving itself with a signature or token."""
+
+    # Answered 200 whatever order a verified request names (never 404 or 409, which would tell
+    # whether an order exists); the raw body is read, whatever its Content-Type (never 415).
+    schema_never_answers = ("404", "409", "415")
+    # The gateway always sends a JSON object; no body at all is refused (400 `invalid_notification`).
+    schema_body_required = True
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PaymentWebhookThrottle]
@@ -127,7 +161,12 @@ class MidtransNotification(_WebhookView):
             "from Midtrans and acted on. Any verified notification is answered 200."
         ),
         request=OpenApiTypes.OBJECT,
-        responses={200: ACK, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        responses={
+            200: ACK,
+            400: NOT_JSON,
+            403: error_response("`invalid_signature`: signature_key is missing or wrong (kept, unverified)."),
+            503: GATEWAY_DOWN,
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
@@ -188,7 +227,14 @@ class XenditCallback(_WebhookView):
         ),
         parameters=[OpenApiParameter("x-callback-token", str, OpenApiParameter.HEADER, required=True)],
         request=OpenApiTypes.OBJECT,
-        responses={200: ACK, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        responses={
+            200: ACK,
+            400: NOT_JSON,
+            403: error_response(
+                "`invalid_callback_token`: x-callback-token is missing or wrong (kept, unverified)."
+            ),
+            503: GATEWAY_DOWN,
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -7,7 +7,9 @@ operation can be refused (401/403), a path names an object that may not exist or
 not be the caller's (404), a change can meet a state that forbids it (409), an
 Idempotency-Key can be reused with another body (422), and any request can be
 throttled (429) or meet a database that is briefly away (503). A view that says
-more about one of these (a description of its own) keeps it.
+more about one of these (a description of its own) keeps it; a view that by design
+never gives one of them names it in `schema_never_answers` (a payment webhook never
+says 404, which would tell whether an order exists).
 """
 
 import copy
@@ -82,6 +84,9 @@ class AutoSchema(SpectacularAutoSchema):
         schema, required = super()._get_request_for_media_type(serializer, direction)
         # A body whose fields are all optional one by one but that needs one of them.
         if is_serializer(serializer) and getattr(force_instance(serializer), "openapi_extra", None):
+            required = True
+        # A body that is not a serializer (a gateway's JSON object) but must be sent.
+        if getattr(self.view, "schema_body_required", False):
             required = True
         return schema, required
 
@@ -159,7 +164,8 @@ class AutoSchema(SpectacularAutoSchema):
         if any(p["in"] == "header" and p["name"].lower() == "idempotency-key" for p in parameters):
             statuses.append("422")
         statuses += ["429", "503"]
-        return statuses
+        never = getattr(self.view, "schema_never_answers", ())
+        return [status for status in statuses if status not in never]
 
 
 def _model_field(field: serializers.Field):

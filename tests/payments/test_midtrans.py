@@ -132,6 +132,24 @@ def test_a_body_that_is_not_json_is_refused(db):
     assert PaymentNotification.objects.get().outcome == "not_json"
 
 
+def test_nul_characters_and_lone_surrogates_are_refused_as_sent_and_still_kept(db):
+    """Valid JSON that PostgreSQL cannot store as is (found by schemathesis): refused, kept, no 500."""
+    nul = APIClient().post(NOTIFICATION_URL, "\x00", content_type="application/json")
+    odd = APIClient().post(
+        "/api/v1/payments/xendit/callback/",
+        '{"external_id": "CTG-\\u0000-\\ud84a", "\\udcff": ["\\u0000"]}',
+        content_type="application/json",
+        HTTP_X_CALLBACK_TOKEN="forged",
+    )
+
+    assert nul.status_code == 400 and nul.json()["code"] == "invalid_notification"
+    assert odd.status_code == 403 and odd.json()["code"] == "invalid_callback_token"
+    kept = {n.outcome: n for n in PaymentNotification.objects.all()}
+    assert kept["not_json"].raw == {"unparsed": "\ufffd"}
+    assert kept["invalid_callback_token"].order_id == "CTG-\ufffd-\ufffd"
+    assert kept["invalid_callback_token"].raw == {"external_id": "CTG-\ufffd-\ufffd", "\ufffd": ["\ufffd"]}
+
+
 def test_a_verified_notification_for_an_order_we_do_not_have_gets_the_same_answer(
     fake_gateways, gateway_session
 ):

@@ -8,10 +8,12 @@ An operation with a request body in the schema and no entry here fails those tes
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
+from bookings.payments.gateways.midtrans import notification_signature
 from tests.security.paths import API
-from tests.security.world import Side
+from tests.security.world import PASSWORD, Side
 
 
 def _future(days: int) -> str:
@@ -22,10 +24,37 @@ def _date(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
+def _midtrans_notification(side: Side) -> dict:
+    """What Midtrans sends about the side's transfer order, signed with the server key in settings."""
+    order_id, status_code, gross_amount = side.transfer.order_id, "201", f"{side.transfer.amount}.00"
+    return {
+        "order_id": order_id,
+        "status_code": status_code,
+        "gross_amount": gross_amount,
+        "transaction_status": "pending",
+        "signature_key": notification_signature(
+            order_id=order_id,
+            status_code=status_code,
+            gross_amount=gross_amount,
+            server_key=settings.MIDTRANS_SERVER_KEY,
+        ),
+    }
+
+
 BODIES: dict[tuple[str, str], Callable[[Side], dict]] = {
     ("POST", f"{API}/bookings/"): lambda s: {"session": s.session.pk, "seats": 1},
     ("POST", f"{API}/bookings/{{code}}/cancel/"): lambda s: {},
     ("POST", f"{API}/bookings/{{code}}/confirm/"): lambda s: {},
+    ("POST", f"{API}/bookings/{{code}}/pay/"): lambda s: {"method": "bank_transfer"},
+    ("POST", f"{API}/host/bookings/{{code}}/payment/paid/"): lambda s: {"note": "Transfer masuk"},
+    ("POST", f"{API}/host/bookings/{{code}}/payment/reject/"): lambda s: {"reason": "Tidak ada transfer"},
+    ("POST", f"{API}/host/bookings/{{code}}/payment/refunded/"): lambda s: {"note": "Dikembalikan tunai"},
+    ("POST", f"{API}/payments/midtrans/notification/"): _midtrans_notification,
+    ("POST", f"{API}/payments/xendit/callback/"): lambda s: {
+        "id": f"inv-rahasia-{s.letter.lower()}",
+        "external_id": s.transfer.order_id,
+        "status": "PAID",
+    },
     ("POST", f"{API}/host/check-in/"): lambda s: {"code": s.booking.code},
     ("POST", f"{API}/host/check-in/undo/"): lambda s: {"code": s.booking.code},
     ("PATCH", f"{API}/host/classes/{{class_slug}}/"): lambda s: {"title_en": "Renamed class", "min_age": 9},
@@ -78,6 +107,7 @@ BODIES: dict[tuple[str, str], Callable[[Side], dict]] = {
     },
     ("PATCH", f"{API}/host/workshops/{{slug}}/members/{{id}}/"): lambda s: {"role": "staff"},
     ("DELETE", f"{API}/host/workshops/{{slug}}/members/{{id}}/"): lambda s: {},
+    ("POST", f"{API}/me/delete/"): lambda s: {"password": PASSWORD},
     ("POST", f"{API}/sessions/{{id}}/waitlist/"): lambda s: {"seats": 1},
     ("DELETE", f"{API}/waitlist/{{id}}/"): lambda s: {},
     ("POST", f"{API}/waitlist/{{id}}/accept/"): lambda s: {},

@@ -3,11 +3,15 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 
+# The fake Midtrans and Xendit (tests/payments): imported so the world's gateways are those.
+from tests.payments.conftest import fake_gateways, fake_gateways_server  # noqa: F401
 from tests.security.world import PASSWORD, World, build_world
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, request) -> World:
+    """The two sides, with Midtrans and Xendit answered by the fakes (never a real or shared port)."""
+    request.getfixturevalue("fake_gateways")
     return build_world()
 
 

@@ -58,6 +58,14 @@ def targets(side: Side) -> dict[str, list[Target]]:
         Target({"id": s.full_session.pk}, "host", "full session with a waitlist"),
         Target({"id": s.draft_session.pk}, "host", "session of a draft class"),
     ]
+    host_bookings = [
+        Target({"code": s.held_booking.code}, "host", "held booking waiting for a bank transfer"),
+        Target({"code": s.booking.code}, "host", "confirmed booking paid at the workshop"),
+        Target({"code": s.guest_booking.code}, "host", "guest's booking"),
+        Target({"code": s.refund_booking.code}, "host", "cancelled booking whose transfer is owed back"),
+    ]
+    # The first target is the one the mass-assignment test acts on: a refund owed, for `refunded`.
+    host_refunds = [host_bookings[3], *host_bookings[:3]]
     workshop = [Target({"slug": s.workshop.slug}, "host", "workshop")]
     public_sessions = [
         Target({"id": s.session.pk}, "public", "published session"),
@@ -69,11 +77,15 @@ def targets(side: Side) -> dict[str, list[Target]]:
         f"{API}/bookings/{{code}}/calendar.ics": booking_targets,
         f"{API}/bookings/{{code}}/cancel/": booking_targets,
         f"{API}/bookings/{{code}}/confirm/": booking_targets,
+        f"{API}/bookings/{{code}}/pay/": booking_targets,
         f"{API}/bookings/{{code}}/qr.svg": booking_targets,
         f"{API}/classes/{{slug}}/": [
             Target({"slug": s.batik_class.slug}, "public", "published class"),
             Target({"slug": s.draft_class.slug}, "hidden", "draft class"),
         ],
+        f"{API}/host/bookings/{{code}}/payment/paid/": host_bookings,
+        f"{API}/host/bookings/{{code}}/payment/refunded/": host_refunds,
+        f"{API}/host/bookings/{{code}}/payment/reject/": host_bookings,
         f"{API}/host/classes/{{class_slug}}/": host_classes,
         f"{API}/host/classes/{{class_slug}}/rules/": host_classes,
         f"{API}/host/classes/{{class_slug}}/sessions/": host_classes,
@@ -107,6 +119,23 @@ def targets(side: Side) -> dict[str, list[Target]]:
         f"{API}/waitlist/{{id}}/accept/": waitlist_targets,
         f"{API}/workshops/{{slug}}/": [Target({"slug": s.workshop.slug}, "public", "published workshop")],
     }
+
+
+# Operations anyone may call without being anybody: who they answer is decided by a secret in the
+# request, not by an account, so they are outside the "A's objects, B's callers" probe. Each says why
+# it is safe; the leak probe checks that they answer an unsigned or unknown request the same way.
+PUBLIC_BY_DESIGN = {
+    ("POST", f"{API}/payments/midtrans/notification/"): (
+        "Midtrans calls it, not a person: only a body signed with the server key (SHA-512) is acted "
+        "on, and then only on what Midtrans itself answers when asked; a verified notification is "
+        "answered 200 whatever order it names, so it never tells whether an order exists."
+    ),
+    ("POST", f"{API}/payments/xendit/callback/"): (
+        "Xendit calls it, not a person: only a request with the account's x-callback-token is acted "
+        "on, and then only on the invoice as Xendit answers it; a verified callback is answered 200 "
+        "whatever invoice it names, so it never tells whether an order exists."
+    ),
+}
 
 
 @cache

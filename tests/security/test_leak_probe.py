@@ -11,11 +11,22 @@ mapped: future endpoints are covered from the day they appear.
 """
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.security.bodies import BODIES
-from tests.security.paths import API, Target, expand, openapi_schema, operations, request_properties, targets
+from bookings.payments.gateways.midtrans import notification_signature
+from tests.security.bodies import BODIES, _midtrans_notification
+from tests.security.paths import (
+    API,
+    PUBLIC_BY_DESIGN,
+    Target,
+    expand,
+    openapi_schema,
+    operations,
+    request_properties,
+    targets,
+)
 from tests.security.world import Side, World
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -191,4 +202,65 @@ def test_lists_and_body_identifiers_show_b_nothing_of_a(world: World):
             problems.append(
                 f"{method} {url} {body} → {response.status_code} {leaked}: {response.content[:200]!r}"
             )
+    assert not problems, "\n".join(problems)
+
+
+def test_every_operation_that_takes_no_sign_in_at_all_is_read_only_or_classified_with_a_reason():
+    """No security requirement at all: the public catalogue (reads), or a gateway's webhook that says why."""
+    unauthenticated_writes = {
+        (method, path)
+        for method, path, operation in operations(openapi_schema())
+        if not operation.get("security") and method != "GET"
+    }
+    assert unauthenticated_writes == set(PUBLIC_BY_DESIGN), (
+        "Operations anyone may change things with, with no sign-in: classify them (with the reason "
+        f"they are safe) in tests/security/paths.py PUBLIC_BY_DESIGN: {sorted(unauthenticated_writes)}"
+    )
+    assert all(len(reason) > 80 for reason in PUBLIC_BY_DESIGN.values())
+
+
+def _webhook(client: APIClient, path: str, body: dict, *, token: str = ""):
+    headers = {"HTTP_X_CALLBACK_TOKEN": token} if token else {}
+    with transaction.atomic():
+        try:
+            return client.post(path, body, format="json", **headers)
+        finally:
+            transaction.set_rollback(True)
+
+
+def test_payment_webhooks_answer_as_orders_of_a_and_orders_that_do_not_exist_alike(world: World):
+    """Forged or genuine, naming A's real order or an invented one: the same answer, saying nothing."""
+    midtrans = f"{API}/payments/midtrans/notification/"
+    xendit = f"{API}/payments/xendit/callback/"
+    real_order, invented_order = world.a.transfer.order_id, "BTK-NOSUCH-1"
+
+    def signed(order_id: str) -> dict:
+        body = {**_midtrans_notification(world.a), "order_id": order_id}
+        key = settings.MIDTRANS_SERVER_KEY
+        fields = {name: body[name] for name in ("order_id", "status_code", "gross_amount")}
+        return {**body, "signature_key": notification_signature(**fields, server_key=key)}
+
+    def forged(order_id: str) -> dict:
+        return {**signed(order_id), "signature_key": "0" * 128}
+
+    def callback(order_id: str) -> dict:
+        return {"id": "inv-nosuch", "external_id": order_id}
+
+    token = settings.XENDIT_CALLBACK_TOKEN
+    nobody = APIClient()
+    cases = {
+        "midtrans, signed": (200, lambda order: _webhook(nobody, midtrans, signed(order))),
+        "midtrans, forged": (403, lambda order: _webhook(nobody, midtrans, forged(order))),
+        "xendit, token": (200, lambda order: _webhook(nobody, xendit, callback(order), token=token)),
+        "xendit, forged": (403, lambda order: _webhook(nobody, xendit, callback(order), token="forged")),
+    }
+    problems = []
+    for name, (status, send) in cases.items():
+        of_a, invented = send(real_order), send(invented_order)
+        if (of_a.status_code, of_a.content) != (invented.status_code, invented.content):
+            problems.append(f"{name}: {of_a.status_code} {of_a.content!r} vs {invented.status_code}")
+        if of_a.status_code != status:
+            problems.append(f"{name}: {of_a.status_code}, expected {status}")
+        if leaked := _leaked(of_a, world.a):
+            problems.append(f"{name}: shows {leaked}")
     assert not problems, "\n".join(problems)

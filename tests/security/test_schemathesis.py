@@ -39,6 +39,7 @@ BUSINESS_RULES = {
     "date_order": "a period ends on or after its first day (two fields)",
     "period_too_long": "a closed period is at most a year (two fields)",
     "class_limits": "minimum ≤ maximum participants ≥ seats per booking (several fields, some stored)",
+    "password_incorrect": "deleting an account takes the account's password (or e-mail): a stored secret",
 }
 
 # The same examples on every run, so CI is repeatable; CANTING_FUZZ_EXAMPLES=50 explores

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from bookings.codes import manage_token, waitlist_token
 from bookings.models import Booking, WaitlistEntry
-from bookings.services.holds import Contact, LineRequest, booking_confirm, booking_hold
+from bookings.payments.models import Payment
+from bookings.payments.services import payment_mark_paid, payment_start
+from bookings.services.holds import Contact, LineRequest, booking_cancel, booking_confirm, booking_hold
 from bookings.services.waitlist import waitlist_join
 from core.models import User
 from tests.factories import (
@@ -64,6 +66,10 @@ class Side:
     booking: Booking
     held_booking: Booking
     guest_booking: Booking
+    # Paid by bank transfer, then cancelled by the tourist: the workshop owes the money back.
+    refund_booking: Booking
+    transfer: Payment
+    refund: Payment
     guest_manage_token: str
     waitlist_entry: WaitlistEntry
     guest_waitlist_entry: WaitlistEntry
@@ -79,6 +85,10 @@ def _side(letter: str, village) -> Side:
         slug=f"sanggar-{lower}",
         email=f"sanggar-{lower}@canting.test",
         hold_minutes=30,
+        payment_methods=["at_workshop", "bank_transfer", "midtrans", "xendit"],
+        bank_name=f"Bank Rahasia {letter}",
+        bank_account_number=f"0099-{ord(letter):04d}-77",
+        bank_account_holder=f"Kelompok Rahasia {letter}",
     )
     owner = MembershipFactory(
         workshop=workshop,
@@ -141,6 +151,13 @@ def _side(letter: str, village) -> Side:
     booking = hold(session, user=tourist, seats=2)
     held_booking = hold(session, user=tourist, seats=1, confirm=False)
     guest_booking = hold(session, contact=guest, seats=1)
+    # The held booking waits for a bank transfer: the host's payment endpoints have a real target.
+    transfer, _checkout = payment_start(booking=held_booking, method="bank_transfer")
+    refund_booking = hold(session, user=tourist, seats=1, confirm=False)
+    payment_start(booking=refund_booking, method="bank_transfer")
+    payment_mark_paid(booking=refund_booking, actor=owner, note="transfer seen")
+    refund_booking = booking_cancel(booking=Booking.objects.get(pk=refund_booking.pk))
+    refund = refund_booking.payments.get(status="refund_pending")
     hold(
         full_session, contact=Contact(name="Pengisi", email=f"filler-{lower}@canting.test", phone=""), seats=2
     )
@@ -175,6 +192,9 @@ def _side(letter: str, village) -> Side:
         booking=booking,
         held_booking=held_booking,
         guest_booking=guest_booking,
+        refund_booking=refund_booking,
+        transfer=transfer,
+        refund=refund,
         guest_manage_token=manage_token(guest_booking.code, guest_booking.manage_nonce),
         waitlist_entry=waitlist_entry,
         guest_waitlist_entry=guest_waitlist_entry,
@@ -196,6 +216,9 @@ def _side(letter: str, village) -> Side:
         booking.code,
         held_booking.code,
         guest_booking.code,
+        refund_booking.code,
+        transfer.order_id,
+        refund.order_id,
         side.guest_manage_token,
         side.guest_waitlist_token,
         invitation.email,
