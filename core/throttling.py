@@ -23,13 +23,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
+from core.breaker import cache_breaker
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-# After a cache failure, limits are skipped for this long (per process).
-CACHE_RETRY_AFTER_SECONDS = 10.0
-_cache_down_until = 0.0
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -95,9 +93,8 @@ class Verdict:
 
 def throttle_hit(*, scope: str, ident: str, rate: Rate, now: float | None = None) -> Verdict:
     """Count one request of `ident` in `scope`; refused once the window's count passes the rate."""
-    global _cache_down_until
     now = time.time() if now is None else now
-    if time.monotonic() < _cache_down_until:
+    if cache_breaker.is_open():
         return Verdict(allowed=True)
     window = int(now // rate.seconds)
     key = f"throttle:{scope}:{ident}:{rate.seconds}:{window}"
@@ -110,8 +107,9 @@ def throttle_hit(*, scope: str, ident: str, rate: Rate, now: float | None = None
         cache.set(key, 1, timeout=rate.seconds + 1)
         count = 1
     except Exception as exc:  # noqa: BLE001 - a cache outage must not refuse bookings
-        _cache_down_until = time.monotonic() + CACHE_RETRY_AFTER_SECONDS
-        logger.warning("throttle: cache unavailable, limits off for %ss: %s", CACHE_RETRY_AFTER_SECONDS, exc)
+        # The cache's own breaker (core.breaker): limits and caching step aside together.
+        cache_breaker.failed()
+        logger.warning("throttle: cache unavailable, limits off for a few seconds: %s", exc)
         return Verdict(allowed=True)
     if count <= rate.count:
         return Verdict(allowed=True)

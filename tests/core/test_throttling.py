@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from bookings.models import Booking, WaitlistEntry
-from core import throttling
+from core.breaker import cache_breaker
 from core.throttling import Rate, client_ip
 from tests.bookings.conftest import tiers
 from tests.factories import ClassSessionFactory, PriceTierFactory, UserFactory
@@ -171,7 +171,7 @@ def test_the_booking_page_shares_the_apis_limit(api, client, small_rates):
 
 
 def test_a_cache_outage_lets_bookings_through_and_costs_one_timeout_at_most(api, small_rates, monkeypatch):
-    monkeypatch.setattr(throttling, "_cache_down_until", 0.0)
+    monkeypatch.setattr(cache_breaker, "_retry_at", 0.0)
     # Nothing listens on port 9: connections are refused at once.
     small_rates.CACHES = {
         "default": {
@@ -187,7 +187,7 @@ def test_a_cache_outage_lets_bookings_through_and_costs_one_timeout_at_most(api,
 
     assert answers == [201, 201, 201, 201]
     assert time.monotonic() - started < 5
-    assert throttling._cache_down_until > time.monotonic()
+    assert cache_breaker.is_open()
 
 
 # --- Waitlist -----------------------------------------------------------------------
