@@ -13,6 +13,9 @@ worker puts the message back as it closes the channel; kombu then fails with an
 AttributeError (the channel has no connection left to build a client from), which
 the worker treats as fatal and exits. Leaving the message where it is (Redis hands
 it out again after the visibility timeout) lets the worker reconnect instead.
+The same holds for an acknowledgement that arrives after its channel closed
+(a task finishing while the worker reconnects): it frees the slot and leaves
+Redis alone, instead of failing the same way.
 """
 
 import logging
@@ -36,18 +39,30 @@ class QoS(redis.QoS):
 
     def ack(self, delivery_tag: str) -> None:
         try:
-            self._remove_from_indices(delivery_tag).execute()
+            if self._channel_open(delivery_tag):
+                self._remove_from_indices(delivery_tag).execute()
         finally:
             virtual.QoS.ack(self, delivery_tag)
 
     def reject(self, delivery_tag: str, requeue: bool = False) -> None:
         try:
-            if requeue:
+            if not self._channel_open(delivery_tag):
+                pass
+            elif requeue:
                 self.restore_by_tag(delivery_tag, leftmost=True)
             else:
                 self._remove_from_indices(delivery_tag).execute()
         finally:
             virtual.QoS.ack(self, delivery_tag)
+
+    def _channel_open(self, delivery_tag: str) -> bool:
+        if self.channel.connection is not None:
+            return True
+        logger.warning(
+            "broker: message %s settled after its channel closed; left to the visibility timeout",
+            delivery_tag,
+        )
+        return False
 
 
 class Channel(redis.Channel):

@@ -4,14 +4,15 @@ The catalogue's list answers are cached under a version number that every
 change of the catalogue itself (a session added, moved or cancelled, a class or
 price edited) moves on, so such a change shows at once. Seats are different:
 every booking moves them, and recomputing every list on every booking left the
-cache empty under load (`python -m bench.mixed`). A seat change is recorded with
-its time instead, and a cached list older than it is recomputed once it is
-`SEATS_STALE_SECONDS` old: seat counts in lists lag bookings by at most that.
-The session's own page and the booking itself always read seats afresh.
+cache empty under load (`python -m bench.mixed`). A cached list is served for
+`SEATS_STALE_SECONDS` instead, so seat counts in lists lag bookings by at most
+that, and a booking writes nothing to the cache. (Noting the time of every seat
+change, so that a quiet catalogue stayed cached longer, cost each booking a
+Redis write and saved one recomputation every few seconds.) The session's own
+page and the booking itself always read seats afresh.
 """
 
 import logging
-import time
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -22,7 +23,6 @@ from core.breaker import cache_breaker
 logger = logging.getLogger(__name__)
 
 CATALOGUE_VERSION_KEY = "catalogue:version"
-SEATS_CHANGED_KEY = "catalogue:seats-changed"
 SEATS_STALE_SECONDS = 3
 
 
@@ -82,24 +82,6 @@ def catalogue_changed() -> None:
     cache_breaker.succeeded()
 
 
-def seats_changed() -> None:
-    """Seats moved (a hold, a confirmation, a cancellation, an expiry): note when."""
-    if cache_breaker.is_open():
-        return
-    try:
-        backend = caches["default"]
-        if isinstance(backend, RedisCache):
-            # One SET on the backend's kept client: every booking comes through here.
-            # A plain integer (milliseconds), as Django's Redis serializer stores ints.
-            _redis_client(backend).set(backend.make_and_validate_key(SEATS_CHANGED_KEY), _now_ms())
-        else:
-            backend.set(SEATS_CHANGED_KEY, _now_ms(), None)
-    except Exception as exc:  # noqa: BLE001
-        _unavailable("seats change", exc)
-        return
-    cache_breaker.succeeded()
-
-
 def _redis_client(backend: RedisCache):
     # A client on the backend's own connection pool, made once per backend (per thread).
     client = getattr(backend, "_canting_write_client", None)
@@ -107,10 +89,6 @@ def _redis_client(backend: RedisCache):
         client = backend._cache.get_client(write=True)
         backend._canting_write_client = client
     return client
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def _unavailable(action: str, exc: Exception) -> None:

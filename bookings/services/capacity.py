@@ -9,7 +9,6 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from bookings.models import SEAT_HOLDING_STATUSES, Booking, CapacityRepair
-from core.cache import seats_changed
 from workshops.models import ClassSession, SessionStatus
 
 logger = logging.getLogger(__name__)
@@ -83,7 +82,6 @@ def capacity_audit(*, now: datetime) -> list[CapacityRepair]:
             repairable = counted <= session.capacity
             if repairable:
                 ClassSession.objects.filter(pk=session_id).update(seats_taken=counted)
-                transaction.on_commit(seats_changed)
             repair = CapacityRepair.objects.create(
                 session=session,
                 counter_before=session.seats_taken,

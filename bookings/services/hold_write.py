@@ -29,7 +29,6 @@ from bookings.errors import SessionFull, TooManyHolds
 from bookings.models import Booking, BookingLine, BookingStatus, HolderLock
 from bookings.services.capacity import seats_take
 from bookings.services.hold_sql import active_holds_count, fetch_prepared, holder_lock, rows_insert
-from core.cache import seats_changed
 from workshops.models import ClassSession, SessionStatus
 
 FUNCTION = "canting_booking_hold"
@@ -188,7 +187,6 @@ def hold_write(
     booking._state.db = DEFAULT_DB_ALIAS
     for line in lines:
         line.booking = booking
-    transaction.on_commit(seats_changed)
 
 
 def _write_statement_by_statement(booking, lines, holder_key, user_id, email, now, max_holds) -> None:
@@ -202,4 +200,3 @@ def _write_statement_by_statement(booking, lines, holder_key, user_id, email, no
         for line in lines:
             line.booking = booking
         rows_insert(lines)
-        transaction.on_commit(seats_changed)

@@ -37,7 +37,6 @@ from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
-from core.cache import seats_changed
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
 
@@ -238,8 +237,6 @@ def booking_confirm(*, booking: Booking, notify: bool = True, check_method: bool
                 status=BookingStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None
             )
             payment_at_workshop_record(booking=locked, now=now)
-            # The catalogue shows confirmed seats (progress toward a class's minimum).
-            transaction.on_commit(seats_changed)
             if notify:
                 outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CONFIRMED, now=now)
                 owners_notify(
@@ -292,7 +289,6 @@ def booking_cancel(*, booking: Booking, by_host: bool = False, account_deleted: 
             bookings=[locked], refund=True, reason=RefundReason.BOOKING_CANCELLED, now=now
         )
         seats_release(seats_by_session=Counter({locked.session_id: locked.seats}))
-        transaction.on_commit(seats_changed)
         waitlist_advance_after_commit(session_ids=[locked.session_id])
         if not account_deleted:
             outbox_add(bookings=[locked], kind=MessageKind.BOOKING_CANCELLED, now=now)
@@ -332,7 +328,6 @@ def holds_expire(*, now: datetime, session_id: int | None = None, batch: int = 5
         for _pk, held_session, held_seats in rows:
             seats[held_session] += held_seats
         seats_release(seats_by_session=seats)
-        transaction.on_commit(seats_changed)
         waitlist_advance_after_commit(session_ids=seats.keys())
         outbox_add(bookings=[Booking(pk=pk) for pk in ids], kind=MessageKind.HOLD_EXPIRED, now=now)
     return len(rows)

@@ -44,7 +44,6 @@ from bookings.services.capacity import seats_take
 from bookings.services.holds import Contact, _bookable_session, booking_cancel, booking_confirm, holds_expire
 from bookings.services.outbox import outbox_add
 from bookings.services.triggers import waitlist_advance_after_commit
-from core.cache import seats_changed
 from core.models import User
 from workshops.models import ClassSession, PriceTier, SessionStatus
 
@@ -267,7 +266,6 @@ def waitlist_advance(*, session_id: int, now: datetime | None = None) -> list[Wa
             outbox_add(
                 bookings=[entry.booking for entry in offers], kind=MessageKind.WAITLIST_OFFERED, now=now
             )
-            transaction.on_commit(seats_changed)
     return offers
 
 

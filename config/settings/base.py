@@ -110,6 +110,8 @@ def database_from_env() -> dict:
             conn_health_checks=True,
         )
         if db["ENGINE"] == "django.db.backends.postgresql":
+            # Django's backend with a health check that needs no round trip (core/postgresql).
+            db["ENGINE"] = "core.postgresql"
             # A stalled database must surface as an error, not a hung request.
             db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
         return db

@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from core.api.errors import error_body
 from core.cache import (
     CATALOGUE_VERSION_KEY,
-    SEATS_CHANGED_KEY,
     SEATS_STALE_SECONDS,
     cache_get_many,
     cache_set,
@@ -32,44 +31,39 @@ class PublicReadMixin:
 
 
 class CachedListMixin:
-    """Serve a list from the cache while the catalogue has not changed (core/cache.py).
+    """Serve a list from the cache for a few seconds, or until the catalogue changes (core/cache.py).
 
     The key holds the language and the full query. A page is stored with the
     catalogue version and the time it was computed: a catalogue change (a new
-    version) makes the next request recompute; seats that moved since make it
-    recompute once the page is SEATS_STALE_SECONDS old. Time-based filters
-    ("not started yet") may lag by at most `cache_seconds`; the booking itself
-    always checks the session afresh.
+    version) makes the next request recompute, and so does a page
+    SEATS_STALE_SECONDS old, so seat counts and time-based filters ("not
+    started yet") lag by at most that. The booking itself always checks the
+    session afresh.
     """
-
-    cache_seconds = 30
 
     def list(self, request: Request, *args, **kwargs):
         raw = f"{get_language()}|{request.path}|{request.GET.urlencode()}"
         key = "catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
-        # One round trip (MGET) for the page, the current version and the last seat change.
-        found = cache_get_many([key, CATALOGUE_VERSION_KEY, SEATS_CHANGED_KEY])
+        # One round trip (MGET) for the page and the current version.
+        found = cache_get_many([key, CATALOGUE_VERSION_KEY])
         version = int(found.get(CATALOGUE_VERSION_KEY) or 0)
         stored = found.get(key)
         now_ms = int(time.time() * 1000)
-        if stored is not None and _still_fresh(
-            stored, version, int(found.get(SEATS_CHANGED_KEY) or 0), now_ms
-        ):
+        if stored is not None and _still_fresh(stored, version, now_ms):
             return HttpResponse(stored[2], content_type="application/json")
         response = super().list(request, *args, **kwargs)
         if response.status_code != 200:
             return response
         body = JSONRenderer().render(response.data)
-        cache_set(key, (version, now_ms, body), self.cache_seconds)
+        # Redis drops the page itself soon after; the time stored decides.
+        cache_set(key, (version, now_ms, body), SEATS_STALE_SECONDS + 1)
         return HttpResponse(body, content_type="application/json")
 
 
-def _still_fresh(stored: tuple, version: int, seats_changed_ms: int, now_ms: int) -> bool:
+def _still_fresh(stored: tuple, version: int, now_ms: int) -> bool:
     if len(stored) != 3 or stored[0] != version:
         return False
-    computed_ms = stored[1]
-    # A seat change in the same millisecond as the page counts as after it.
-    return seats_changed_ms < computed_ms or now_ms - computed_ms < SEATS_STALE_SECONDS * 1000
+    return 0 <= now_ms - stored[1] < SEATS_STALE_SECONDS * 1000
 
 
 class PingView(PublicReadMixin, APIView):

@@ -295,7 +295,7 @@ def test_the_cached_session_list_shows_new_seat_counts_within_seconds_of_a_booki
         assert seats_left() == 10
         clock.shift(SEATS_STALE_SECONDS)
         assert seats_left() == 7  # ... then it is computed again.
-        assert seats_left() == 7  # and cached again: no seat moved since
+        assert seats_left() == 7  # and cached again, for the next few seconds
         with django_capture_on_commit_callbacks(execute=True):
             api.post(
                 f"/api/v1/bookings/{created['code']}/cancel/", HTTP_X_MANAGE_TOKEN=created["manage_token"]
