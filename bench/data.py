@@ -1,7 +1,8 @@
 """The benchmark's data: a small catalogue by bulk_create, sessions and bookings by COPY.
 
 - The booking runs use one class with one price tier (`Kelas Bench`): a contention
-  session (20 seats), 50 spread sessions (20 seats each) and warm-up sessions.
+  session (20 seats) for each round of that run, 50 spread sessions (20 seats each)
+  and warm-up sessions.
 - Browsing sees 20,000 sessions of 100 classes (20 workshops in 4 villages) with
   200,000 bookings and their lines: statuses mixed, some sessions past, cancelled or
   full, and every session's seats_taken equal to the seats of its bookings that hold
@@ -29,6 +30,8 @@ VILLAGES = 4
 WORKSHOPS_PER_VILLAGE = 5
 CLASSES_PER_WORKSHOP = 5
 BENCH_CAPACITY = 20
+# The contention run is 200 requests, a quarter of a second: it is repeated on sessions of its own.
+CONTENTION_ROUNDS = 5
 SPREAD_SESSIONS = 50
 WARMUP_SESSIONS = 5
 WARMUP_CAPACITY = 200
@@ -37,12 +40,16 @@ WARMUP_CAPACITY = 200
 @dataclass
 class BenchData:
     bench_capacity: int = BENCH_CAPACITY
-    contention_session: int = 0
+    contention_sessions: list[int] = field(default_factory=list)
     spread_sessions: list[int] = field(default_factory=list)
     warmup_sessions: list[int] = field(default_factory=list)
     sessions: int = 0
     bookings: int = 0
     lines: int = 0
+
+    @property
+    def contention_session(self) -> int:
+        return self.contention_sessions[0]
 
 
 _PAIRS = [a + b for a in CODE_ALPHABET for b in CODE_ALPHABET]
@@ -161,14 +168,15 @@ def _booking_sessions(bench_class: BatikClass, now: datetime, data: BenchData) -
             note="bench",
         )
 
+    rounds, spread = CONTENTION_ROUNDS, SPREAD_SESSIONS
     created = ClassSession.objects.bulk_create(
-        [session(0, BENCH_CAPACITY)]
-        + [session(1 + n, BENCH_CAPACITY) for n in range(SPREAD_SESSIONS)]
-        + [session(1 + SPREAD_SESSIONS + n, WARMUP_CAPACITY) for n in range(WARMUP_SESSIONS)]
+        [session(n, BENCH_CAPACITY) for n in range(rounds)]
+        + [session(rounds + n, BENCH_CAPACITY) for n in range(spread)]
+        + [session(rounds + spread + n, WARMUP_CAPACITY) for n in range(WARMUP_SESSIONS)]
     )
-    data.contention_session = created[0].pk
-    data.spread_sessions = [s.pk for s in created[1 : 1 + SPREAD_SESSIONS]]
-    data.warmup_sessions = [s.pk for s in created[1 + SPREAD_SESSIONS :]]
+    data.contention_sessions = [s.pk for s in created[:rounds]]
+    data.spread_sessions = [s.pk for s in created[rounds : rounds + spread]]
+    data.warmup_sessions = [s.pk for s in created[rounds + spread :]]
 
 
 def _booking_counts(rng: random.Random) -> list[int]:

@@ -6,11 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.health import healthz
 
+# Busiest first: Django tries the patterns in order (ping, then bookings and sessions).
 api_v1 = [
     path("", include("core.api.urls")),
-    path("", include("tourism.api.urls")),
-    path("", include("workshops.api.urls")),
     path("", include("bookings.api.urls")),
+    path("", include("workshops.api.urls")),
+    path("", include("tourism.api.urls")),
     path("host/", include("workshops.api.host_urls")),
 ]
 
