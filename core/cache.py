@@ -63,21 +63,36 @@ def cache_set(key: str, value: Any, timeout: int | None) -> None:
 
 def catalogue_changed() -> None:
     """Invalidate every cached catalogue answer (sessions, classes or prices changed)."""
-    if cache_breaker.is_open():
+    cache_count_up([CATALOGUE_VERSION_KEY])
+
+
+def cache_count_up(keys: list[str], timeout: int | None = None) -> None:
+    """Add 1 to each counter (a missing one counts from 0): versions that readers compare.
+
+    `timeout` lets an idle counter go; a reader must then treat its absence (0) as a change.
+    """
+    if not keys or cache_breaker.is_open():
         return
     try:
         backend = caches["default"]
         if isinstance(backend, RedisCache):
-            # One INCR (a missing key counts from 0) on a client kept with the backend:
-            # `cache.incr` asks EXISTS first and builds a client each time.
-            _redis_client(backend).incr(backend.make_and_validate_key(CATALOGUE_VERSION_KEY))
+            # One round trip on a client kept with the backend: `cache.incr` asks EXISTS
+            # first, builds a client each time and fails on a missing key.
+            pipe = _redis_client(backend).pipeline(transaction=False)
+            for key in keys:
+                stored = backend.make_and_validate_key(key)
+                pipe.incr(stored)
+                if timeout:
+                    pipe.expire(stored, timeout)
+            pipe.execute()
         else:
-            backend.incr(CATALOGUE_VERSION_KEY)
-    except ValueError:
-        cache_set(CATALOGUE_VERSION_KEY, 1, timeout=None)
-        return
+            for key in keys:
+                try:
+                    backend.incr(key)
+                except ValueError:
+                    backend.set(key, 1, timeout)
     except Exception as exc:  # noqa: BLE001
-        _unavailable("version bump", exc)
+        _unavailable("count", exc)
         return
     cache_breaker.succeeded()
 

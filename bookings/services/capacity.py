@@ -3,12 +3,14 @@
 import logging
 from collections import Counter
 from datetime import datetime
+from functools import partial
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from bookings.models import SEAT_HOLDING_STATUSES, Booking, CapacityRepair
+from bookings.services.sold_out import seats_freed
 from workshops.models import ClassSession, SessionStatus
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ def seats_release(*, seats_by_session: Counter) -> None:
     if not seats_by_session:
         return
     session_ids = sorted(seats_by_session)
+    transaction.on_commit(partial(seats_freed, session_ids))
     if len(session_ids) == 1:
         ClassSession.objects.filter(pk=session_ids[0]).update(
             seats_taken=F("seats_taken") - seats_by_session[session_ids[0]]
@@ -82,6 +85,7 @@ def capacity_audit(*, now: datetime) -> list[CapacityRepair]:
             repairable = counted <= session.capacity
             if repairable:
                 ClassSession.objects.filter(pk=session_id).update(seats_taken=counted)
+                transaction.on_commit(partial(seats_freed, [session_id]))
             repair = CapacityRepair.objects.create(
                 session=session,
                 counter_before=session.seats_taken,

@@ -19,6 +19,7 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.dateparse import parse_datetime
 from modeltranslation.utils import build_localized_fieldname
 
 from bookings.models import Booking, BookingStatus, HolderLock
@@ -86,14 +87,14 @@ def _select_list() -> str:
     )
 
 
-# The session, its class, workshop and price tiers, and whether expired holds still
-# sit on its seats: one row per tier (a class has one to a few), in one round trip.
+# The session, its class, workshop and price tiers, and when its first hold runs out
+# (an expired hold still sits on its seats until released): one row per tier (a class
+# has one to a few), in one round trip.
 _READ_SQL = f"""
 SELECT {_select_list()},
-       EXISTS (SELECT 1 FROM {_table(Booking)} b
-               WHERE {_column("b", Booking, "session_id")} = {_column("s", ClassSession, "id")}
-                 AND {_column("b", Booking, "status")} = %s
-                 AND {_column("b", Booking, "hold_expires_at")} <= %s)
+       (SELECT MIN({_column("b", Booking, "hold_expires_at")}) FROM {_table(Booking)} b
+         WHERE {_column("b", Booking, "session_id")} = {_column("s", ClassSession, "id")}
+           AND {_column("b", Booking, "status")} = %s)
 FROM {_table(ClassSession)} s
 JOIN {_table(BatikClass)} c
   ON {_column("c", BatikClass, "id")} = {_column("s", ClassSession, "batik_class_id")}
@@ -208,7 +209,7 @@ class BookableSession:
     _MAX_SEATS = _position("c", "max_seats_per_booking")
     _MAX_PARTICIPANTS = _position("c", "max_participants")
 
-    def __init__(self, rows: list[tuple]) -> None:
+    def __init__(self, rows: list[tuple], now: datetime) -> None:
         self._rows = rows
         first = rows[0]
         self.status: str = first[self._STATUS]
@@ -217,7 +218,11 @@ class BookableSession:
         self.seats_per_booking_limit: int = BatikClass.seats_per_booking_limit.fget(
             _Limits(first[self._MAX_SEATS], first[self._MAX_PARTICIPANTS])
         )
-        self.has_overdue_holds = bool(first[-1])
+        earliest = first[-1]
+        if isinstance(earliest, str):  # SQLite gives MIN() of a datetime column back as text
+            earliest = parse_datetime(earliest)
+        self.first_hold_expires_at: datetime | None = _aware(earliest) if earliest else None
+        self.has_overdue_holds = earliest is not None and self.first_hold_expires_at <= now
 
     @cached_property
     def session(self) -> ClassSession:
@@ -270,8 +275,8 @@ def fetch_prepared(sql: str, params: list) -> list[tuple]:
 
 def bookable_session_read(*, session_id: int, now: datetime) -> BookableSession | None:
     """The session of a published class, workshop and village, or None."""
-    rows = fetch_prepared(_READ_SQL, [BookingStatus.HELD.value, db_time(now), session_id, True, True, True])
-    return BookableSession(rows) if rows else None
+    rows = fetch_prepared(_READ_SQL, [BookingStatus.HELD.value, session_id, True, True, True])
+    return BookableSession(rows, now) if rows else None
 
 
 def holder_lock(*, key: str, now: datetime) -> None:

@@ -36,6 +36,7 @@ from bookings.services.hold_sql import BookableSession, bookable_session_read
 from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
+from bookings.services.sold_out import sold_out_noted, sold_out_watch
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
@@ -73,7 +74,7 @@ def _bookable_session(session_id: int, now: datetime) -> BookableSession:
     return found
 
 
-def _requested_seats(found: BookableSession, lines: list[LineRequest]) -> int:
+def _requested_seats(lines: list[LineRequest], limit: int) -> int:
     if not lines:
         raise InvalidBooking(
             _("Choose at least one seat."), fields={"lines": [_("Choose at least one seat.")]}
@@ -84,7 +85,6 @@ def _requested_seats(found: BookableSession, lines: list[LineRequest]) -> int:
                 _("Each quantity must be at least 1."), fields={"lines": [_("Quantity must be at least 1.")]}
             )
     seats = sum(line.quantity for line in lines)
-    limit = found.seats_per_booking_limit
     if seats > limit:
         message = _("At most %(limit)s seats can be booked at once for this class.") % {"limit": limit}
         raise InvalidBooking(message, fields={"lines": [message]})
@@ -134,15 +134,21 @@ def booking_hold(
 
     The seat counter moves in the same transaction that writes the booking. A
     full session first gives back its holds that already expired, so a hold
-    nobody confirmed never makes a class look sold out.
+    nobody confirmed never makes a class look sold out. A session that sold out
+    a moment ago is refused from its note in Redis (bookings/services/sold_out.py).
     """
     now = timezone.now()
+    watch = sold_out_watch(session_id)
+    note = watch.still_true(now) if watch is not None else None
+    if note is not None and note.seats_left < _requested_seats(lines, note.seats_per_booking_limit):
+        raise SessionFull()
     found = _bookable_session(session_id, now)
-    seats = _requested_seats(found, lines)
+    seats = _requested_seats(lines, found.seats_per_booking_limit)
     if found.seats_left < seats and not found.has_overdue_holds:
         # Refusing on this read is safe: it can only turn someone away, never sell a
         # seat, and a seat freed a moment later would have been missed by an
         # earlier request too. Taking seats always goes through the atomic UPDATE.
+        sold_out_noted(session_id=session_id, found=found, watch=watch, now=now)
         raise SessionFull()
     session = found.session
     booking_lines = _priced_lines(found, lines)

@@ -8,6 +8,7 @@ session cancelled or moved, so no booking slips in between.
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from django.db import OperationalError, transaction
@@ -25,6 +26,7 @@ from bookings.models import Booking, BookingStatus, MessageKind
 from bookings.payments.ledger import RefundReason, payments_settle_cancelled
 from bookings.services.capacity import seats_take
 from bookings.services.outbox import outbox_add
+from bookings.services.sold_out import seats_freed
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.cache import catalogue_changed
 from core.models import User
@@ -204,6 +206,7 @@ def _move(session_id: int, *, target_session_id: int, actor: User) -> int:
         ClassSession.objects.filter(pk=source.pk, seats_taken__gte=seats).update(
             seats_taken=F("seats_taken") - seats
         )
+        transaction.on_commit(partial(seats_freed, [source.pk]))
         waitlist_advance_after_commit(session_ids=[source.pk])
         _grant_free_cancel(
             bookings,

@@ -1,0 +1,139 @@
+"""A sold-out session refused from its note in Redis, and every change that voids the note.
+
+To tell a refusal from the note from one read in the database, some tests give
+the session a seat behind the services' back (a raw UPDATE that tells nobody):
+only the note still refuses then.
+"""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from bookings.errors import InvalidBooking, SessionCancelled, SessionFull
+from bookings.models import Booking, BookingStatus
+from bookings.services.hold_sql import bookable_session_read
+from bookings.services.holds import Contact, LineRequest, booking_cancel, booking_hold
+from bookings.services.sessions import session_cancel_with_bookings
+from bookings.services.sold_out import NOTE_SECONDS, seats_freed, sold_out_noted, sold_out_watch
+from core.cache import catalogue_changed
+from tests.factories import ClassSessionFactory, PriceTierFactory
+from workshops.models import ClassSession
+
+pytestmark = pytest.mark.django_db
+
+_serial = iter(range(10**6))
+
+
+@pytest.fixture
+def small():
+    """A session of 3 seats, at most 3 per booking."""
+    session = ClassSessionFactory(capacity=3, batik_class__max_seats_per_booking=3)
+    PriceTierFactory(batik_class=session.batik_class, amount=50000)
+    return session
+
+
+def attempt(session, seats=1) -> Booking:
+    return booking_hold(
+        session_id=session.pk,
+        lines=[LineRequest(tier_id=None, quantity=seats)],
+        contact=Contact(name="Tamu", email=f"tamu{next(_serial)}@example.id"),
+        user=None,
+        language="id",
+    )
+
+
+def fill(session) -> list[Booking]:
+    """Take every seat, then be refused twice: the first refusal marks, the second notes."""
+    taken = [attempt(session, 2), attempt(session, 1)]
+    for _ in range(2):
+        with pytest.raises(SessionFull):
+            attempt(session)
+    return taken
+
+
+def seat_behind_the_services_back(session) -> None:
+    ClassSession.objects.filter(pk=session.pk).update(capacity=session.capacity + 1)
+
+
+def test_a_sold_out_session_is_refused_from_its_note_until_the_catalogue_changes(small):
+    fill(small)
+    seat_behind_the_services_back(small)
+
+    with pytest.raises(SessionFull):
+        attempt(small)  # the note: the database would have sold that seat
+    catalogue_changed()  # what every service that edits a session does after commit
+    assert attempt(small).status == BookingStatus.HELD
+
+
+def test_a_cancellation_voids_the_note_at_once(small, django_capture_on_commit_callbacks):
+    first, _second = fill(small)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=first)
+
+    assert attempt(small, 2).status == BookingStatus.HELD
+
+
+def test_a_hold_running_out_voids_the_note(small):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        fill(small)
+        clock.shift(timedelta(minutes=small.batik_class.workshop.hold_minutes, seconds=1))
+        # The note ends when the first hold does; the attempt releases the expired holds.
+        assert attempt(small, 3).status == BookingStatus.HELD
+
+
+def test_a_note_lasts_at_most_its_seconds(small):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        fill(small)
+        seat_behind_the_services_back(small)
+        clock.shift(timedelta(seconds=NOTE_SECONDS))
+
+        assert attempt(small).status == BookingStatus.HELD
+
+
+def test_a_session_cancelled_after_selling_out_says_so(small, django_capture_on_commit_callbacks):
+    fill(small)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel_with_bookings(session=small, reason="Hujan deras", actor=None)
+
+    with pytest.raises(SessionCancelled):
+        attempt(small)
+
+
+def test_a_note_refuses_only_what_it_knows_is_too_much(small):
+    attempt(small, 2)
+    for _ in range(2):
+        with pytest.raises(SessionFull):
+            attempt(small, 2)  # one seat is left
+
+    assert attempt(small, 1).status == BookingStatus.HELD
+    with pytest.raises(InvalidBooking):
+        attempt(small, 4)  # above the class's limit: the same answer as from the database
+
+
+def test_a_release_while_the_note_is_written_voids_it(small):
+    attempt(small, 3)
+    with pytest.raises(SessionFull):
+        attempt(small)  # marks the session in this process
+    now = timezone.now()
+    watch = sold_out_watch(small.pk)  # read before the database, as a booking does
+    seats_freed([small.pk])  # a cancellation commits in between
+    sold_out_noted(
+        session_id=small.pk, found=bookable_session_read(session_id=small.pk, now=now), watch=watch, now=now
+    )
+
+    assert sold_out_watch(small.pk).still_true(now) is None
+
+
+def test_other_sessions_never_ask_redis(small):
+    other = ClassSessionFactory(capacity=3)
+    PriceTierFactory(batik_class=other.batik_class)
+    fill(small)
+
+    assert sold_out_watch(small.pk) is not None
+    assert sold_out_watch(other.pk) is None
