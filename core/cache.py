@@ -23,6 +23,7 @@ from core.breaker import cache_breaker
 logger = logging.getLogger(__name__)
 
 CATALOGUE_VERSION_KEY = "catalogue:version"
+CATALOGUE_CHANNEL = "catalogue-changed"
 SEATS_STALE_SECONDS = 3
 
 
@@ -62,8 +63,41 @@ def cache_set(key: str, value: Any, timeout: int | None) -> None:
 
 
 def catalogue_changed() -> None:
-    """Invalidate every cached catalogue answer (sessions, classes or prices changed)."""
+    """Invalidate every cached catalogue answer (sessions, classes or prices changed).
+
+    Processes that keep catalogue facts of their own hear of it on CATALOGUE_CHANNEL.
+    """
     cache_count_up([CATALOGUE_VERSION_KEY])
+    cache_publish(CATALOGUE_CHANNEL, "changed")
+
+
+def redis_channel(name: str) -> str | None:
+    """The Redis pub/sub channel `name` of this site (None without a Redis cache)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    # Channels are shared by a server's databases: the cache's key prefix and database keep sites apart.
+    database = _redis_client(backend).connection_pool.connection_kwargs.get("db", 0)
+    return backend.make_and_validate_key(f"channel:{database}:{name}")
+
+
+def redis_pubsub():
+    """A pub/sub connection of the cache's Redis (the caller closes it), or None without one."""
+    backend = caches["default"]
+    return _redis_client(backend).pubsub() if isinstance(backend, RedisCache) else None
+
+
+def cache_publish(name: str, message: str) -> None:
+    """Tell every listener on channel `name`; lost, like any cache write, when Redis is away."""
+    channel = redis_channel(name)
+    if channel is None or cache_breaker.is_open():
+        return
+    try:
+        _redis_client(caches["default"]).publish(channel, message)
+    except Exception as exc:  # noqa: BLE001
+        _unavailable("publish", exc)
+        return
+    cache_breaker.succeeded()
 
 
 def cache_count_up(keys: list[str], timeout: int | None = None) -> None:

@@ -36,7 +36,7 @@ from bookings.services.hold_sql import BookableSession, bookable_session_read
 from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
-from bookings.services.sold_out import sold_out_noted, sold_out_watch
+from bookings.services.sold_out import sold_out_note, sold_out_noted, sold_out_ticket
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
@@ -135,20 +135,20 @@ def booking_hold(
     The seat counter moves in the same transaction that writes the booking. A
     full session first gives back its holds that already expired, so a hold
     nobody confirmed never makes a class look sold out. A session that sold out
-    a moment ago is refused from its note in Redis (bookings/services/sold_out.py).
+    a moment ago is refused from this process's note (bookings/services/sold_out.py).
     """
     now = timezone.now()
-    watch = sold_out_watch(session_id)
-    note = watch.still_true(now) if watch is not None else None
+    note = sold_out_note(session_id, now)
     if note is not None and note.seats_left < _requested_seats(lines, note.seats_per_booking_limit):
         raise SessionFull()
+    ticket = sold_out_ticket()
     found = _bookable_session(session_id, now)
     seats = _requested_seats(lines, found.seats_per_booking_limit)
     if found.seats_left < seats and not found.has_overdue_holds:
         # Refusing on this read is safe: it can only turn someone away, never sell a
         # seat, and a seat freed a moment later would have been missed by an
         # earlier request too. Taking seats always goes through the atomic UPDATE.
-        sold_out_noted(session_id=session_id, found=found, watch=watch, now=now)
+        sold_out_noted(session_id=session_id, found=found, ticket=ticket, now=now)
         raise SessionFull()
     session = found.session
     booking_lines = _priced_lines(found, lines)

@@ -1,133 +1,224 @@
-"""Sold out, known without the database: a full session's refusals answered from Redis.
+"""Sold out, known without asking anyone: a full session's refusals answered in the process.
 
 When a popular class sells out, most of the requests that follow are refusals,
-and each one read the session from PostgreSQL to say so. After a worker has
-seen a session refuse, it writes a note in Redis: how many seats the session
-had left and how many one booking may take. Later attempts that the note
-already answers (more seats asked than it says are left) are refused from it.
+and each one read the session from PostgreSQL to say so. So a process that sees
+the database refuse an attempt for lack of seats keeps a note: how many seats
+the session had left and how many one booking may take. Later attempts that the
+note already answers (more seats asked than it says are left) are refused from
+it, without a round trip to anyone.
 
 A note only ever refuses; nothing is sold from it. It holds while:
 
-- no seat of the session has been freed since: every release (a cancellation,
-  an expiry, a repaired counter, bookings moved away) counts the session's
-  release counter up after it commits, and the note carries the count read
-  *before* the database was, so a release racing the note's writing voids it;
-- the catalogue has not changed (its version, read the same way): a session
-  cancelled, moved, given more seats or unpublished answers as before at once;
+- no seat of the session has been freed anywhere since: every release (a
+  cancellation, an expiry, a repaired counter, bookings moved away) is announced
+  on a Redis channel after it commits, and a listener thread in each process
+  strikes the session's note out. A note is written only if no announcement at
+  all arrived between reading the database and writing it (`Ticket`), so a
+  release racing the note voids it;
+- the catalogue has not changed (core.cache announces every change: a session
+  cancelled, moved, given more seats, a class unpublished): all notes go;
+- the listener is subscribed and has heard from Redis in the last
+  TRUSTED_SECONDS (it pings every second): with Redis away or hung, nothing is
+  announced, so nothing is refused from a note, and every attempt reads the
+  database as before;
 - the session's first hold has not run out (that hold gives its seats back at
   the next attempt that reaches the database) and the session has not started;
-- at most NOTE_SECONDS: a release whose count Redis lost (Redis away at that
-  moment) turns people away for no longer than that.
+- at most NOTE_SECONDS: a release whose announcement was lost (Redis away for
+  the releaser alone) turns people away for no longer than that.
 
-A worker asks Redis only about sessions it has itself seen refuse in the last
-NOTE_SECONDS (a hint kept in the process): bookings of every other session pay
-nothing for this. With Redis away, every attempt reads the database, as before.
+Between a release committing and its announcement arriving (well under a
+millisecond on one host) a note may still refuse, as a database read made a
+moment earlier would have.
 """
 
+import contextlib
+import logging
+import os
+import threading
 import time
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bookings.services.hold_sql import BookableSession
-from core.cache import CATALOGUE_VERSION_KEY, cache_count_up, cache_get_many, cache_set
+from core.cache import CATALOGUE_CHANNEL, cache_publish, redis_channel, redis_pubsub
+
+logger = logging.getLogger(__name__)
 
 NOTE_SECONDS = 10
-# A release counter nobody moved for a day may go (its absence reads as 0, a change).
-COUNTER_SECONDS = 24 * 3600
-# Sessions this process saw refuse lately, with when to stop asking (time.monotonic()).
-_refused_lately: dict[int, float] = {}
-_HINTS_KEPT = 1000
+PING_SECONDS = 1.0
+TRUSTED_SECONDS = 2.5
+RETRY_SECONDS = 1.0
+FREED_CHANNEL = "seats-freed"
+_NOTES_KEPT = 1000
 
 
 @dataclass(frozen=True)
 class Note:
-    released: int
-    version: int
     seats_left: int
     seats_per_booking_limit: int
     valid_until_ms: int
 
 
-@dataclass(frozen=True)
-class Watch:
-    """What Redis says of a session, read before its database row."""
-
-    note: Note | None
-    released: int
-    version: int
-
-    def still_true(self, now: datetime) -> Note | None:
-        """The note, if nothing has happened since that could have made it wrong."""
-        note = self.note
-        if (
-            note is None
-            or note.released != self.released
-            or note.version != self.version
-            or _ms(now) >= note.valid_until_ms
-        ):
-            return None
-        return note
-
-
-def _note_key(session_id: int) -> str:
-    return f"sold-out:note:{session_id}"
-
-
-def _released_key(session_id: int) -> str:
-    return f"sold-out:released:{session_id}"
+# What the database said before the attempt read it: whether a note may follow.
+Ticket = int | None
 
 
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def sold_out_watch(session_id: int) -> Watch | None:
-    """Redis's word on a session this process saw refuse lately; None for any other."""
-    until = _refused_lately.get(session_id)
-    if until is None:
+class _Listener:
+    """A thread per process that hears of freed seats and catalogue changes, and strikes notes out."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.notes: dict[int, Note] = {}
+        self.sequence = 0  # moves on every announcement, (re)subscription and loss of Redis
+        self.subscribed = False
+        self.heard_at = 0.0
+        self._pid = 0
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # --- the booking's side (any thread) ---
+
+    def trusted(self) -> bool:
+        return self.subscribed and time.monotonic() - self.heard_at < TRUSTED_SECONDS
+
+    def start(self) -> None:
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        with self.lock:
+            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+                return
+            self._forget()
+            self._pid = os.getpid()
+            self._stop = threading.Event()
+            self._thread = threading.Thread(
+                target=self._run, args=(self._stop,), name="sold-out-listener", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        self._stop.set()
+        if thread is not None:
+            thread.join(timeout=5)
+        with self.lock:
+            self._forget()
+
+    # --- the listener thread ---
+
+    def _run(self, stop: threading.Event) -> None:
+        channels = [redis_channel(FREED_CHANNEL), redis_channel(CATALOGUE_CHANNEL)]
+        if None in channels:
+            return  # no Redis cache: no announcements, so no notes
+        while not stop.is_set():
+            pubsub = None
+            try:
+                pubsub = redis_pubsub()
+                pubsub.subscribe(*channels)
+                pinged = 0.0
+                while not stop.is_set():
+                    if time.monotonic() - pinged >= PING_SECONDS:
+                        pubsub.ping()
+                        pinged = time.monotonic()
+                    message = pubsub.get_message(timeout=PING_SECONDS / 2)
+                    if message is not None:
+                        self._heard(message, channels)
+            except Exception as exc:  # noqa: BLE001 - Redis away: no notes until it is back
+                logger.info("sold-out notes off: %s", exc)
+            finally:
+                with self.lock:
+                    self._forget()
+                if pubsub is not None:
+                    # Closing a connection that already failed may fail too.
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
+            stop.wait(RETRY_SECONDS)
+
+    def _heard(self, message: dict, channels: list[str]) -> None:
+        kind = message["type"]
+        with self.lock:
+            self.heard_at = time.monotonic()
+            if kind == "subscribe":
+                if message["data"] == len(channels):  # subscribed to both: notes may start
+                    self.notes.clear()
+                    self.sequence += 1
+                    self.subscribed = True
+            elif kind == "message":
+                self.sequence += 1
+                channel = message["channel"].decode()
+                if channel == channels[0]:
+                    for pk in message["data"].decode().split(","):
+                        self.notes.pop(int(pk), None)
+                else:
+                    self.notes.clear()
+
+    def _forget(self) -> None:
+        self.subscribed = False
+        self.notes.clear()
+        self.sequence += 1
+
+
+_listener = _Listener()
+
+
+def sold_out_note(session_id: int, now: datetime) -> Note | None:
+    """This process's note on a session, if it still holds."""
+    note = _listener.notes.get(session_id)
+    if note is None:
         return None
-    if until < time.monotonic():
-        _refused_lately.pop(session_id, None)
+    if not _listener.trusted() or _ms(now) >= note.valid_until_ms:
+        _listener.notes.pop(session_id, None)
         return None
-    found = cache_get_many([_note_key(session_id), _released_key(session_id), CATALOGUE_VERSION_KEY])
-    stored = found.get(_note_key(session_id))
-    return Watch(
-        note=Note(*stored) if isinstance(stored, tuple) and len(stored) == len(fields(Note)) else None,
-        released=int(found.get(_released_key(session_id)) or 0),
-        version=int(found.get(CATALOGUE_VERSION_KEY) or 0),
-    )
+    return note
 
 
-def sold_out_noted(*, session_id: int, found: BookableSession, watch: Watch | None, now: datetime) -> None:
-    """The database just refused an attempt for lack of seats: remember it.
+def sold_out_ticket() -> Ticket:
+    """Taken before the database is read: a note may follow only if nothing was announced since."""
+    return _listener.sequence if _listener.trusted() else None
 
-    The note needs the counts read before the database (`watch`); the first
-    refusal a process sees only marks the session, so the next one reads them.
-    """
-    if len(_refused_lately) >= _HINTS_KEPT:
-        _refused_lately.clear()
-    _refused_lately[session_id] = time.monotonic() + NOTE_SECONDS
-    if watch is None:
-        return
+
+def sold_out_noted(*, session_id: int, found: BookableSession, ticket: Ticket, now: datetime) -> None:
+    """The database just refused an attempt for lack of seats: note it, if nothing changed since."""
+    _listener.start()
     ends = [now + timedelta(seconds=NOTE_SECONDS), found.starts_at]
     if found.first_hold_expires_at is not None:
         ends.append(found.first_hold_expires_at)
-    note = Note(
-        released=watch.released,
-        version=watch.version,
-        seats_left=found.seats_left,
-        seats_per_booking_limit=found.seats_per_booking_limit,
-        valid_until_ms=_ms(min(ends)),
-    )
-    # Stored as plain numbers: a pickled class would not survive its next change.
-    cache_set(_note_key(session_id), astuple(note), NOTE_SECONDS + 1)
+    note = Note(found.seats_left, found.seats_per_booking_limit, _ms(min(ends)))
+    with _listener.lock:
+        if ticket is None or ticket != _listener.sequence or not _listener.trusted():
+            return
+        if len(_listener.notes) >= _NOTES_KEPT:
+            _listener.notes.clear()
+        _listener.notes[session_id] = note
 
 
 def seats_freed(session_ids) -> None:
-    """Seats of these sessions came free (after commit): their notes no longer hold."""
-    cache_count_up([_released_key(pk) for pk in session_ids], timeout=COUNTER_SECONDS)
+    """Seats of these sessions came free (call after commit): every process strikes its notes out."""
+    if session_ids:
+        cache_publish(FREED_CHANNEL, ",".join(str(pk) for pk in session_ids))
 
 
-def sold_out_forget_hints() -> None:
-    """Drop this process's hints (tests start from a clean slate)."""
-    _refused_lately.clear()
+def sold_out_listening(timeout: float) -> bool:
+    """Start this process's listener and wait until notes can be kept (tests, warm-up)."""
+    _listener.start()
+    deadline = time.monotonic() + timeout
+    while not _listener.trusted():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def sold_out_forget() -> None:
+    """Drop this process's notes (tests start from a clean slate)."""
+    with _listener.lock:
+        _listener.notes.clear()
+        _listener.sequence += 1
+
+
+def sold_out_stop() -> None:
+    """Stop this process's listener (tests that change the cache's Redis)."""
+    _listener.stop()

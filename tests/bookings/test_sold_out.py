@@ -1,10 +1,12 @@
-"""A sold-out session refused from its note in Redis, and every change that voids the note.
+"""A sold-out session refused from this process's note, and every change that voids the note.
 
 To tell a refusal from the note from one read in the database, some tests give
 the session a seat behind the services' back (a raw UPDATE that tells nobody):
-only the note still refuses then.
+only the note still refuses then. Releases and catalogue changes reach the note
+through Redis (a listener thread), so those tests wait for it to hear.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,19 +18,29 @@ from bookings.models import Booking, BookingStatus
 from bookings.services.hold_sql import bookable_session_read
 from bookings.services.holds import Contact, LineRequest, booking_cancel, booking_hold
 from bookings.services.sessions import session_cancel_with_bookings
-from bookings.services.sold_out import NOTE_SECONDS, seats_freed, sold_out_noted, sold_out_watch
+from bookings.services.sold_out import (
+    NOTE_SECONDS,
+    seats_freed,
+    sold_out_listening,
+    sold_out_note,
+    sold_out_noted,
+    sold_out_stop,
+    sold_out_ticket,
+)
 from core.cache import catalogue_changed
+from tests.core.test_cache_outage import hung_redis  # noqa: F401 - a fixture
 from tests.factories import ClassSessionFactory, PriceTierFactory
 from workshops.models import ClassSession
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 _serial = iter(range(10**6))
 
 
 @pytest.fixture
 def small():
-    """A session of 3 seats, at most 3 per booking."""
+    """A session of 3 seats, at most 3 per booking, with this process listening to Redis."""
+    assert sold_out_listening(timeout=5)
     session = ClassSessionFactory(capacity=3, batik_class__max_seats_per_booking=3)
     PriceTierFactory(batik_class=session.batik_class, amount=50000)
     return session
@@ -45,16 +57,23 @@ def attempt(session, seats=1) -> Booking:
 
 
 def fill(session) -> list[Booking]:
-    """Take every seat, then be refused twice: the first refusal marks, the second notes."""
+    """Take every seat, then be refused: the database says so, and the process notes it."""
     taken = [attempt(session, 2), attempt(session, 1)]
-    for _ in range(2):
-        with pytest.raises(SessionFull):
-            attempt(session)
+    with pytest.raises(SessionFull):
+        attempt(session)
+    assert sold_out_note(session.pk, timezone.now()) is not None
     return taken
 
 
 def seat_behind_the_services_back(session) -> None:
     ClassSession.objects.filter(pk=session.pk).update(capacity=session.capacity + 1)
+
+
+def wait_until_struck_out(session) -> None:
+    deadline = time.monotonic() + 5
+    while sold_out_note(session.pk, timezone.now()) is not None:
+        assert time.monotonic() < deadline, "the announcement never arrived"
+        time.sleep(0.01)
 
 
 def test_a_sold_out_session_is_refused_from_its_note_until_the_catalogue_changes(small):
@@ -64,6 +83,7 @@ def test_a_sold_out_session_is_refused_from_its_note_until_the_catalogue_changes
     with pytest.raises(SessionFull):
         attempt(small)  # the note: the database would have sold that seat
     catalogue_changed()  # what every service that edits a session does after commit
+    wait_until_struck_out(small)
     assert attempt(small).status == BookingStatus.HELD
 
 
@@ -73,6 +93,7 @@ def test_a_cancellation_voids_the_note_at_once(small, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=first)
 
+    wait_until_struck_out(small)
     assert attempt(small, 2).status == BookingStatus.HELD
 
 
@@ -101,15 +122,16 @@ def test_a_session_cancelled_after_selling_out_says_so(small, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         session_cancel_with_bookings(session=small, reason="Hujan deras", actor=None)
 
+    wait_until_struck_out(small)
     with pytest.raises(SessionCancelled):
         attempt(small)
 
 
 def test_a_note_refuses_only_what_it_knows_is_too_much(small):
     attempt(small, 2)
-    for _ in range(2):
-        with pytest.raises(SessionFull):
-            attempt(small, 2)  # one seat is left
+    with pytest.raises(SessionFull):
+        attempt(small, 2)  # one seat is left
+    assert sold_out_note(small.pk, timezone.now()).seats_left == 1
 
     assert attempt(small, 1).status == BookingStatus.HELD
     with pytest.raises(InvalidBooking):
@@ -118,22 +140,40 @@ def test_a_note_refuses_only_what_it_knows_is_too_much(small):
 
 def test_a_release_while_the_note_is_written_voids_it(small):
     attempt(small, 3)
-    with pytest.raises(SessionFull):
-        attempt(small)  # marks the session in this process
     now = timezone.now()
-    watch = sold_out_watch(small.pk)  # read before the database, as a booking does
-    seats_freed([small.pk])  # a cancellation commits in between
-    sold_out_noted(
-        session_id=small.pk, found=bookable_session_read(session_id=small.pk, now=now), watch=watch, now=now
-    )
+    ticket = sold_out_ticket()  # taken before the database is read, as a booking does
+    found = bookable_session_read(session_id=small.pk, now=now)
+    seats_freed([small.pk])  # a cancellation commits meanwhile, and is announced
+    deadline = time.monotonic() + 5
+    while sold_out_ticket() == ticket:
+        assert time.monotonic() < deadline, "the announcement never arrived"
+        time.sleep(0.01)
 
-    assert sold_out_watch(small.pk).still_true(now) is None
+    sold_out_noted(session_id=small.pk, found=found, ticket=ticket, now=now)
+
+    assert sold_out_note(small.pk, now) is None
 
 
-def test_other_sessions_never_ask_redis(small):
-    other = ClassSessionFactory(capacity=3)
-    PriceTierFactory(batik_class=other.batik_class)
-    fill(small)
+def test_without_redis_every_refusal_comes_from_the_database(hung_redis, settings):  # noqa: F811
+    sold_out_stop()
+    settings.REDIS_SOCKET_TIMEOUT = 0.3
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backends.FailSoftRedisCache",
+            "LOCATION": hung_redis,
+            "OPTIONS": {"socket_timeout": 0.3, "socket_connect_timeout": 0.3},
+        }
+    }
+    try:
+        assert not sold_out_listening(timeout=1)
+        session = ClassSessionFactory(capacity=1)
+        PriceTierFactory(batik_class=session.batik_class)
+        attempt(session)
+        with pytest.raises(SessionFull):
+            attempt(session)
+        assert sold_out_note(session.pk, timezone.now()) is None
+        seat_behind_the_services_back(session)
 
-    assert sold_out_watch(small.pk) is not None
-    assert sold_out_watch(other.pk) is None
+        assert attempt(session).status == BookingStatus.HELD
+    finally:
+        sold_out_stop()  # the next test's listener connects to the real Redis again
