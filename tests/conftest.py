@@ -41,14 +41,14 @@ def _fresh_cache():
     """Each test starts with an empty cache (cached catalogue pages must not leak between tests)."""
     from django.core.cache import cache
 
-    from bookings.services.sold_out import sold_out_forget
+    from bookings.services.session_memory import memory_forget
     from core.breaker import broker_breaker, cache_breaker
 
     # A Redis failure in one test must not make the next skip Redis.
     cache_breaker.succeeded()
     broker_breaker.succeeded()
     cache.clear()
-    sold_out_forget()
+    memory_forget()
     yield
 
 

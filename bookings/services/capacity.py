@@ -10,7 +10,7 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from bookings.models import SEAT_HOLDING_STATUSES, Booking, CapacityRepair
-from bookings.services.sold_out import seats_freed
+from bookings.services.session_memory import seats_freed
 from workshops.models import ClassSession, SessionStatus
 
 logger = logging.getLogger(__name__)

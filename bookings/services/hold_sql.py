@@ -210,7 +210,7 @@ class BookableSession:
     _MAX_PARTICIPANTS = _position("c", "max_participants")
 
     def __init__(self, rows: list[tuple], now: datetime) -> None:
-        self._rows = rows
+        self.rows = rows
         first = rows[0]
         self.status: str = first[self._STATUS]
         self.starts_at: datetime = _aware(first[self._STARTS_AT])
@@ -227,7 +227,7 @@ class BookableSession:
     @cached_property
     def session(self) -> ClassSession:
         """The session, with its class and the class's workshop."""
-        parts = _split(self._rows[0])
+        parts = _split(self.rows[0])
         session = _instance(ClassSession, _READ_PLAN[0][2], parts["s"])
         session.batik_class = _instance(BatikClass, _READ_PLAN[1][2], parts["c"])
         session.batik_class.workshop = _instance(Workshop, _READ_PLAN[2][2], parts["w"])
@@ -238,7 +238,7 @@ class BookableSession:
         """The class's price tiers by position."""
         batik_class = self.session.batik_class
         tiers = []
-        for row in self._rows:
+        for row in self.rows:
             values = _split(row)["t"]
             if values[0] is not None:
                 tier = _instance(PriceTier, _READ_PLAN[3][2], values)

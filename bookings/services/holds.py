@@ -1,5 +1,6 @@
 """A booking's life: hold seats, confirm, cancel, and expire holds that were not confirmed."""
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +37,13 @@ from bookings.services.hold_sql import BookableSession, bookable_session_read
 from bookings.services.hold_write import hold_write
 from bookings.services.notify import owners_notify
 from bookings.services.outbox import outbox_add
-from bookings.services.sold_out import sold_out_note, sold_out_noted, sold_out_ticket
+from bookings.services.session_memory import (
+    memory_ticket,
+    session_rows_read,
+    session_rows_recalled,
+    sold_out_note,
+    sold_out_noted,
+)
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.models import User
 from workshops.models import ClassSession, SessionStatus
@@ -65,6 +72,10 @@ def _bookable_session(session_id: int, now: datetime) -> BookableSession:
     found = bookable_session_read(session_id=session_id, now=now)
     if found is None:
         raise SessionNotFound()
+    return _still_bookable(found, now)
+
+
+def _still_bookable(found: BookableSession, now: datetime) -> BookableSession:
     if found.status == SessionStatus.CANCELLED:
         raise SessionCancelled()
     if found.status != SessionStatus.SCHEDULED:
@@ -135,14 +146,23 @@ def booking_hold(
     The seat counter moves in the same transaction that writes the booking. A
     full session first gives back its holds that already expired, so a hold
     nobody confirmed never makes a class look sold out. A session that sold out
-    a moment ago is refused from this process's note (bookings/services/sold_out.py).
+    a moment ago is refused from this process's note, and a session read a moment
+    ago is not read again (bookings/services/session_memory.py).
     """
     now = timezone.now()
     note = sold_out_note(session_id, now)
     if note is not None and note.seats_left < _requested_seats(lines, note.seats_per_booking_limit):
         raise SessionFull()
-    ticket = sold_out_ticket()
+    ticket = memory_ticket()
+    rows = session_rows_recalled(session_id)
+    if rows is not None:
+        # Read a moment ago: the hold function checks what may have moved since.
+        found = _still_bookable(BookableSession(rows, now), now)
+        seats = _requested_seats(lines, found.seats_per_booking_limit)
+        with contextlib.suppress(SessionFull):  # then read it afresh, below
+            return _hold(found, lines, seats, contact, user, language, now, release_expired=False)
     found = _bookable_session(session_id, now)
+    session_rows_read(session_id, found.rows, ticket)
     seats = _requested_seats(lines, found.seats_per_booking_limit)
     if found.seats_left < seats and not found.has_overdue_holds:
         # Refusing on this read is safe: it can only turn someone away, never sell a
@@ -150,6 +170,20 @@ def booking_hold(
         # earlier request too. Taking seats always goes through the atomic UPDATE.
         sold_out_noted(session_id=session_id, found=found, ticket=ticket, now=now)
         raise SessionFull()
+    return _hold(found, lines, seats, contact, user, language, now, release_expired=True)
+
+
+def _hold(
+    found: BookableSession,
+    lines: list[LineRequest],
+    seats: int,
+    contact: Contact | None,
+    user: User | None,
+    language: str,
+    now: datetime,
+    *,
+    release_expired: bool,
+) -> Booking:
     session = found.session
     booking_lines = _priced_lines(found, lines)
     contact = contact or Contact(name=user.display_name, email=user.email, phone=user.phone)
@@ -190,7 +224,7 @@ def booking_hold(
             return attempt()
         except SessionFull:
             # Expired holds may be sitting on the seats: release them, then try once more.
-            if retry > 0 or not holds_expire(now=now, session_id=session.pk):
+            if not release_expired or retry > 0 or not holds_expire(now=now, session_id=session.pk):
                 raise
         except IntegrityError as exc:
             # A booking code collision (about 1 in 600 million): draw a new code.

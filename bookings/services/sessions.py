@@ -26,7 +26,7 @@ from bookings.models import Booking, BookingStatus, MessageKind
 from bookings.payments.ledger import RefundReason, payments_settle_cancelled
 from bookings.services.capacity import seats_take
 from bookings.services.outbox import outbox_add
-from bookings.services.sold_out import seats_freed
+from bookings.services.session_memory import seats_freed
 from bookings.services.triggers import waitlist_advance_after_commit
 from core.cache import catalogue_changed
 from core.models import User

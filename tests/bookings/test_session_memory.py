@@ -1,8 +1,8 @@
-"""A sold-out session refused from this process's note, and every change that voids the note.
+"""What a process remembers of sessions (read a moment ago, sold out), and every change that voids it.
 
-To tell a refusal from the note from one read in the database, some tests give
-the session a seat behind the services' back (a raw UPDATE that tells nobody):
-only the note still refuses then. Releases and catalogue changes reach the note
+To tell an answer from memory from one read in the database, tests change the
+session behind the services' back (a raw UPDATE that tells nobody): only the
+memory still answers as before then. Releases and catalogue changes reach the note
 through Redis (a listener thread), so those tests wait for it to hear.
 """
 
@@ -13,24 +13,25 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from bookings.errors import InvalidBooking, SessionCancelled, SessionFull
+from bookings.errors import InvalidBooking, SessionCancelled, SessionFull, SessionStarted
 from bookings.models import Booking, BookingStatus
 from bookings.services.hold_sql import bookable_session_read
 from bookings.services.holds import Contact, LineRequest, booking_cancel, booking_hold
-from bookings.services.sessions import session_cancel_with_bookings
-from bookings.services.sold_out import (
-    NOTE_SECONDS,
+from bookings.services.session_memory import (
+    MEMORY_SECONDS,
+    memory_listening,
+    memory_stop,
+    memory_ticket,
     seats_freed,
-    sold_out_listening,
+    session_rows_recalled,
     sold_out_note,
     sold_out_noted,
-    sold_out_stop,
-    sold_out_ticket,
 )
+from bookings.services.sessions import session_cancel_with_bookings
 from core.cache import catalogue_changed
 from tests.core.test_cache_outage import hung_redis  # noqa: F401 - a fixture
 from tests.factories import ClassSessionFactory, PriceTierFactory
-from workshops.models import ClassSession
+from workshops.models import ClassSession, PriceTier, SessionStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
@@ -40,7 +41,7 @@ _serial = iter(range(10**6))
 @pytest.fixture
 def small():
     """A session of 3 seats, at most 3 per booking, with this process listening to Redis."""
-    assert sold_out_listening(timeout=5)
+    assert memory_listening(timeout=5)
     session = ClassSessionFactory(capacity=3, batik_class__max_seats_per_booking=3)
     PriceTierFactory(batik_class=session.batik_class, amount=50000)
     return session
@@ -111,7 +112,7 @@ def test_a_note_lasts_at_most_its_seconds(small):
     with time_machine.travel(start, tick=False) as clock:
         fill(small)
         seat_behind_the_services_back(small)
-        clock.shift(timedelta(seconds=NOTE_SECONDS))
+        clock.shift(timedelta(seconds=MEMORY_SECONDS))
 
         assert attempt(small).status == BookingStatus.HELD
 
@@ -141,11 +142,11 @@ def test_a_note_refuses_only_what_it_knows_is_too_much(small):
 def test_a_release_while_the_note_is_written_voids_it(small):
     attempt(small, 3)
     now = timezone.now()
-    ticket = sold_out_ticket()  # taken before the database is read, as a booking does
+    ticket = memory_ticket()  # taken before the database is read, as a booking does
     found = bookable_session_read(session_id=small.pk, now=now)
     seats_freed([small.pk])  # a cancellation commits meanwhile, and is announced
     deadline = time.monotonic() + 5
-    while sold_out_ticket() == ticket:
+    while memory_ticket() == ticket:
         assert time.monotonic() < deadline, "the announcement never arrived"
         time.sleep(0.01)
 
@@ -155,7 +156,7 @@ def test_a_release_while_the_note_is_written_voids_it(small):
 
 
 def test_without_redis_every_refusal_comes_from_the_database(hung_redis, settings):  # noqa: F811
-    sold_out_stop()
+    memory_stop()
     settings.REDIS_SOCKET_TIMEOUT = 0.3
     settings.CACHES = {
         "default": {
@@ -165,7 +166,7 @@ def test_without_redis_every_refusal_comes_from_the_database(hung_redis, setting
         }
     }
     try:
-        assert not sold_out_listening(timeout=1)
+        assert not memory_listening(timeout=1)
         session = ClassSessionFactory(capacity=1)
         PriceTierFactory(batik_class=session.batik_class)
         attempt(session)
@@ -176,4 +177,38 @@ def test_without_redis_every_refusal_comes_from_the_database(hung_redis, setting
 
         assert attempt(session).status == BookingStatus.HELD
     finally:
-        sold_out_stop()  # the next test's listener connects to the real Redis again
+        memory_stop()  # the next test's listener connects to the real Redis again
+
+
+def test_a_session_read_a_moment_ago_is_booked_without_reading_it_again(small):
+    attempt(small)  # read, and remembered
+    PriceTier.objects.filter(batik_class=small.batik_class).update(amount=60000)  # behind the back
+
+    assert attempt(small).total == 50000  # the price as remembered
+    catalogue_changed()  # what the price service does after commit
+    wait_until_forgotten(small)
+    assert attempt(small).total == 60000
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"status": SessionStatus.CANCELLED}, SessionCancelled),
+        ({"starts_at": timezone.now() - timedelta(minutes=5)}, SessionStarted),
+        ({"capacity": 1}, SessionFull),
+    ],
+)
+def test_what_the_memory_cannot_know_the_hold_itself_checks(small, change, refusal):
+    attempt(small)  # read, and remembered; one seat taken
+    ClassSession.objects.filter(pk=small.pk).update(**change)  # behind the back
+
+    with pytest.raises(refusal):
+        attempt(small)
+    assert Booking.objects.filter(session=small).count() == 1
+
+
+def wait_until_forgotten(session) -> None:
+    deadline = time.monotonic() + 5
+    while session_rows_recalled(session.pk) is not None:
+        assert time.monotonic() < deadline, "the announcement never arrived"
+        time.sleep(0.01)

@@ -1,33 +1,40 @@
-"""Sold out, known without asking anyone: a full session's refusals answered in the process.
+"""What a process remembers of sessions between bookings, struck out through Redis.
 
-When a popular class sells out, most of the requests that follow are refusals,
-and each one read the session from PostgreSQL to say so. So a process that sees
-the database refuse an attempt for lack of seats keeps a note: how many seats
-the session had left and how many one booking may take. Later attempts that the
-note already answers (more seats asked than it says are left) are refused from
-it, without a round trip to anyone.
+Two memories, both kept in the process (no round trip to anyone), both trusted
+only while a listener thread hears Redis's announcements:
 
-A note only ever refuses; nothing is sold from it. It holds while:
+**The session as the catalogue has it** (`session_rows_recalled`): the session,
+its class, workshop and price tiers as the hold's read returns them. A booking
+of a session read a moment ago goes straight to the hold function, whose own
+UPDATE checks what may have moved since (scheduled, not started, seats left);
+its class, prices and publication come from here. Every catalogue change (core.cache
+announces them: a session cancelled or moved, a class edited or unpublished, a
+price changed) forgets every session.
 
-- no seat of the session has been freed anywhere since: every release (a
-  cancellation, an expiry, a repaired counter, bookings moved away) is announced
-  on a Redis channel after it commits, and a listener thread in each process
-  strikes the session's note out. A note is written only if no announcement at
-  all arrived between reading the database and writing it (`Ticket`), so a
-  release racing the note voids it;
-- the catalogue has not changed (core.cache announces every change: a session
-  cancelled, moved, given more seats, a class unpublished): all notes go;
+**Sold out** (`sold_out_note`): when a popular class sells out, most of the
+requests that follow are refusals. A process that sees the database refuse an
+attempt for lack of seats keeps a note: how many seats were left and how many
+one booking may take. Later attempts the note already answers (more seats asked
+than it says are left) are refused from it. A note only ever refuses; nothing
+is sold from it. Every release of seats (a cancellation, an expiry, a repaired
+counter, bookings moved away) is announced after it commits and strikes the
+session's note out; so does any catalogue change.
+
+Both hold only while:
+
+- nothing was announced between reading the database and remembering
+  (`Ticket`), so a change racing the read voids what it read;
 - the listener is subscribed and has heard from Redis in the last
-  TRUSTED_SECONDS (it pings every second): with Redis away or hung, nothing is
-  announced, so nothing is refused from a note, and every attempt reads the
+  TRUSTED_SECONDS (it pings every second): with Redis away or hung nothing is
+  announced, so nothing is remembered or recalled, and every booking reads the
   database as before;
-- the session's first hold has not run out (that hold gives its seats back at
-  the next attempt that reaches the database) and the session has not started;
-- at most NOTE_SECONDS: a release whose announcement was lost (Redis away for
-  the releaser alone) turns people away for no longer than that.
+- at most MEMORY_SECONDS: a change whose announcement was lost (Redis away for
+  the one who changed it) or made outside the services (the admin) shows within
+  that. A note also ends when the session's first hold runs out (that hold gives
+  its seats back at the next attempt that reaches the database) or it starts.
 
-Between a release committing and its announcement arriving (well under a
-millisecond on one host) a note may still refuse, as a database read made a
+Between a change committing and its announcement arriving (well under a
+millisecond on one host) the memory may still answer, as a database read made a
 moment earlier would have.
 """
 
@@ -44,12 +51,12 @@ from core.cache import CATALOGUE_CHANNEL, cache_publish, redis_channel, redis_pu
 
 logger = logging.getLogger(__name__)
 
-NOTE_SECONDS = 10
+MEMORY_SECONDS = 10
 PING_SECONDS = 1.0
 TRUSTED_SECONDS = 2.5
 RETRY_SECONDS = 1.0
 FREED_CHANNEL = "seats-freed"
-_NOTES_KEPT = 1000
+_KEPT = 1000  # sessions remembered at most, per memory
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,13 @@ class Note:
     valid_until_ms: int
 
 
-# What the database said before the attempt read it: whether a note may follow.
+@dataclass(frozen=True)
+class _Remembered:
+    rows: list[tuple]
+    valid_until: float  # time.monotonic()
+
+
+# Taken before the database is read: the read may be remembered only if nothing was announced since.
 Ticket = int | None
 
 
@@ -73,6 +86,7 @@ class _Listener:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.notes: dict[int, Note] = {}
+        self.sessions: dict[int, _Remembered] = {}
         self.sequence = 0  # moves on every announcement, (re)subscription and loss of Redis
         self.subscribed = False
         self.heard_at = 0.0
@@ -95,7 +109,7 @@ class _Listener:
             self._pid = os.getpid()
             self._stop = threading.Event()
             self._thread = threading.Thread(
-                target=self._run, args=(self._stop,), name="sold-out-listener", daemon=True
+                target=self._run, args=(self._stop,), name="session-memory-listener", daemon=True
             )
             self._thread.start()
 
@@ -112,7 +126,7 @@ class _Listener:
     def _run(self, stop: threading.Event) -> None:
         channels = [redis_channel(FREED_CHANNEL), redis_channel(CATALOGUE_CHANNEL)]
         if None in channels:
-            return  # no Redis cache: no announcements, so no notes
+            return  # no Redis cache: no announcements, so nothing is remembered
         while not stop.is_set():
             pubsub = None
             try:
@@ -127,7 +141,7 @@ class _Listener:
                     if message is not None:
                         self._heard(message, channels)
             except Exception as exc:  # noqa: BLE001 - Redis away: no notes until it is back
-                logger.info("sold-out notes off: %s", exc)
+                logger.info("session memory off (Redis unheard): %s", exc)
             finally:
                 with self.lock:
                     self._forget()
@@ -142,9 +156,8 @@ class _Listener:
         with self.lock:
             self.heard_at = time.monotonic()
             if kind == "subscribe":
-                if message["data"] == len(channels):  # subscribed to both: notes may start
-                    self.notes.clear()
-                    self.sequence += 1
+                if message["data"] == len(channels):  # subscribed to both: memories may start
+                    self._forget()
                     self.subscribed = True
             elif kind == "message":
                 self.sequence += 1
@@ -154,11 +167,22 @@ class _Listener:
                         self.notes.pop(int(pk), None)
                 else:
                     self.notes.clear()
+                    self.sessions.clear()
 
     def _forget(self) -> None:
         self.subscribed = False
         self.notes.clear()
+        self.sessions.clear()
         self.sequence += 1
+
+    def keep(self, memory: dict, key: int, value, ticket: Ticket) -> None:
+        self.start()
+        with self.lock:
+            if ticket is None or ticket != self.sequence or not self.trusted():
+                return
+            if len(memory) >= _KEPT:
+                memory.clear()
+            memory[key] = value
 
 
 _listener = _Listener()
@@ -175,24 +199,35 @@ def sold_out_note(session_id: int, now: datetime) -> Note | None:
     return note
 
 
-def sold_out_ticket() -> Ticket:
-    """Taken before the database is read: a note may follow only if nothing was announced since."""
+def memory_ticket() -> Ticket:
+    """Taken before reading the database: what is read may be kept if nothing is announced meanwhile."""
     return _listener.sequence if _listener.trusted() else None
 
 
 def sold_out_noted(*, session_id: int, found: BookableSession, ticket: Ticket, now: datetime) -> None:
     """The database just refused an attempt for lack of seats: note it, if nothing changed since."""
-    _listener.start()
-    ends = [now + timedelta(seconds=NOTE_SECONDS), found.starts_at]
+    ends = [now + timedelta(seconds=MEMORY_SECONDS), found.starts_at]
     if found.first_hold_expires_at is not None:
         ends.append(found.first_hold_expires_at)
     note = Note(found.seats_left, found.seats_per_booking_limit, _ms(min(ends)))
-    with _listener.lock:
-        if ticket is None or ticket != _listener.sequence or not _listener.trusted():
-            return
-        if len(_listener.notes) >= _NOTES_KEPT:
-            _listener.notes.clear()
-        _listener.notes[session_id] = note
+    _listener.keep(_listener.notes, session_id, note, ticket)
+
+
+def session_rows_recalled(session_id: int) -> list[tuple] | None:
+    """The hold's read of this session, as remembered (its seat figures may have moved since)."""
+    remembered = _listener.sessions.get(session_id)
+    if remembered is None:
+        return None
+    if not _listener.trusted() or time.monotonic() >= remembered.valid_until:
+        _listener.sessions.pop(session_id, None)
+        return None
+    return remembered.rows
+
+
+def session_rows_read(session_id: int, rows: list[tuple], ticket: Ticket) -> None:
+    """Remember the hold's read of a session, if nothing was announced since `ticket`."""
+    remembered = _Remembered(rows, time.monotonic() + MEMORY_SECONDS)
+    _listener.keep(_listener.sessions, session_id, remembered, ticket)
 
 
 def seats_freed(session_ids) -> None:
@@ -201,8 +236,8 @@ def seats_freed(session_ids) -> None:
         cache_publish(FREED_CHANNEL, ",".join(str(pk) for pk in session_ids))
 
 
-def sold_out_listening(timeout: float) -> bool:
-    """Start this process's listener and wait until notes can be kept (tests, warm-up)."""
+def memory_listening(timeout: float) -> bool:
+    """Start this process's listener and wait until it may remember (tests, warm-up)."""
     _listener.start()
     deadline = time.monotonic() + timeout
     while not _listener.trusted():
@@ -212,13 +247,14 @@ def sold_out_listening(timeout: float) -> bool:
     return True
 
 
-def sold_out_forget() -> None:
-    """Drop this process's notes (tests start from a clean slate)."""
+def memory_forget() -> None:
+    """Drop what this process remembers (tests start from a clean slate)."""
     with _listener.lock:
         _listener.notes.clear()
+        _listener.sessions.clear()
         _listener.sequence += 1
 
 
-def sold_out_stop() -> None:
+def memory_stop() -> None:
     """Stop this process's listener (tests that change the cache's Redis)."""
     _listener.stop()
