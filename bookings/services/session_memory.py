@@ -140,6 +140,10 @@ class _Listener:
                     message = pubsub.get_message(timeout=PING_SECONDS / 2)
                     if message is not None:
                         self._heard(message, channels)
+                    elif self.subscribed and time.monotonic() - self.heard_at > TRUSTED_SECONDS:
+                        # A hung Redis: what was announced meanwhile is lost, so forget
+                        # everything and subscribe afresh once it answers again.
+                        raise ConnectionError("Redis stopped answering")
             except Exception as exc:  # noqa: BLE001 - Redis away: no notes until it is back
                 logger.info("session memory off (Redis unheard): %s", exc)
             finally:

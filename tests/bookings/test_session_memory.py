@@ -6,10 +6,13 @@ memory still answers as before then. Releases and catalogue changes reach the no
 through Redis (a listener thread), so those tests wait for it to hear.
 """
 
+import signal
+import subprocess
 import time
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.utils import timezone
 
@@ -31,6 +34,7 @@ from bookings.services.sessions import session_cancel_with_bookings
 from core.cache import catalogue_changed
 from tests.core.test_cache_outage import hung_redis  # noqa: F401 - a fixture
 from tests.factories import ClassSessionFactory, PriceTierFactory
+from tests.faults.processes import free_port, wait_for
 from workshops.models import ClassSession, PriceTier, SessionStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
@@ -212,3 +216,56 @@ def wait_until_forgotten(session) -> None:
     while session_rows_recalled(session.pk) is not None:
         assert time.monotonic() < deadline, "the announcement never arrived"
         time.sleep(0.01)
+
+
+@pytest.fixture
+def private_redis(settings):
+    """A redis-server of this test's own, as the cache (so it can be paused), and the listener on it."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    wait_for(lambda: _answers(url), timeout=10, what="redis-server")
+    memory_stop()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backends.FailSoftRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+    try:
+        yield server
+    finally:
+        memory_stop()
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+def test_a_redis_that_hangs_makes_the_process_forget(private_redis):
+    assert memory_listening(timeout=5)
+    session = ClassSessionFactory(capacity=1)
+    PriceTierFactory(batik_class=session.batik_class)
+    attempt(session)
+    with pytest.raises(SessionFull):
+        attempt(session)
+    assert sold_out_note(session.pk, timezone.now()) is not None
+
+    private_redis.send_signal(signal.SIGSTOP)  # announcements made now would be lost
+    wait_for(lambda: memory_ticket() is None, timeout=10, what="the listener to distrust Redis")
+    private_redis.send_signal(signal.SIGCONT)
+    assert memory_listening(timeout=10)
+
+    assert sold_out_note(session.pk, timezone.now()) is None  # forgotten, not revived
+    seat_behind_the_services_back(session)
+    assert attempt(session).status == BookingStatus.HELD
