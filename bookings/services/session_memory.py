@@ -102,6 +102,8 @@ class _Listener:
     def start(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
+        if redis_channel(FREED_CHANNEL) is None:
+            return  # no Redis cache (SQLite for `make run`): nothing is announced, nothing remembered
         with self.lock:
             if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
                 return
@@ -126,7 +128,7 @@ class _Listener:
     def _run(self, stop: threading.Event) -> None:
         channels = [redis_channel(FREED_CHANNEL), redis_channel(CATALOGUE_CHANNEL)]
         if None in channels:
-            return  # no Redis cache: no announcements, so nothing is remembered
+            return  # the cache changed under a test
         while not stop.is_set():
             pubsub = None
             try:
