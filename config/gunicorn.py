@@ -3,9 +3,13 @@
     gunicorn -c config/gunicorn.py
 
 Sync workers by default: measured with `make bench` (`--threads 1` against
-`--threads 4`) on 2 cores, threads lost on every run (browse 831 against 304 req/s,
-bookings 237 against 205): Canting's requests are short and mostly Python, and the
-threads of a worker share one interpreter lock. GUNICORN_THREADS above 1 turns the
+`--threads 2` and `4`) on 2 cores, threads lost on every run (browse 831 against 304
+req/s, bookings 237 against 205). A threaded worker keeps connections alive and takes
+as many as it is offered, so one worker can end up with every client's connection
+while the other idles (server CPU at 100 % of 200 %); and Canting's requests are short
+and mostly Python, so the threads of a worker mostly wait for one interpreter lock.
+A proxy in front that spreads requests (not connections) may change this; measure
+before switching. GUNICORN_THREADS above 1 turns the
 workers threaded (each thread keeps its own database connection: size PostgreSQL's
 max_connections for web containers × workers × threads, plus Celery's).
 """
