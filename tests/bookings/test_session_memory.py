@@ -159,16 +159,21 @@ def test_a_release_while_the_note_is_written_voids_it(small):
     assert sold_out_note(small.pk, now) is None
 
 
-def test_without_redis_every_refusal_comes_from_the_database(hung_redis, settings):  # noqa: F811
+def cache_on(settings, url: str) -> None:
+    """The cache (and so the listener, restarted) on another Redis, with short timeouts."""
     memory_stop()
-    settings.REDIS_SOCKET_TIMEOUT = 0.3
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache_backends.FailSoftRedisCache",
-            "LOCATION": hung_redis,
+            "LOCATION": url,
             "OPTIONS": {"socket_timeout": 0.3, "socket_connect_timeout": 0.3},
         }
     }
+
+
+def test_without_redis_every_refusal_comes_from_the_database(hung_redis, settings):  # noqa: F811
+    settings.REDIS_SOCKET_TIMEOUT = 0.3
+    cache_on(settings, hung_redis)
     try:
         assert not memory_listening(timeout=1)
         session = ClassSessionFactory(capacity=1)
@@ -228,14 +233,7 @@ def private_redis(settings):
     )
     url = f"redis://127.0.0.1:{port}/0"
     wait_for(lambda: _answers(url), timeout=10, what="redis-server")
-    memory_stop()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache_backends.FailSoftRedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
-        }
-    }
+    cache_on(settings, url)
     try:
         yield server
     finally:
