@@ -25,23 +25,19 @@ import email
 import email.policy
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import redis
-
 from bench.cpu import process_seconds
-from bench.database import Server
+from bench.harness import World, check_redis, run_in_world, say
 from bench.load import WrkMissing, WrkResult, run_wrk, wrk_path
-from bench.run import NOISY, RESULTS, _booking_outcome, _check_redis, _machine_busy, _pct, say
+from bench.run import NOISY, RESULTS, _booking_outcome, _pct
 from bench.server import ROOT, Gunicorn, get
 
 MIXED_DATABASE = os.environ.get("BENCH_MIXED_DATABASE", "canting_bench_mixed")
@@ -617,10 +613,6 @@ def _save(measured: dict, seconds: float, busy_before: float) -> Path:
     return path
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.mixed", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the floor and mixed runs")
@@ -632,41 +624,18 @@ def main(argv: list[str] | None = None) -> int:
         say(f"bench: {exc}")
         return 2
     try:
-        redis_client = _check_redis(MIXED_REDIS_URL)
+        redis_client = check_redis(MIXED_REDIS_URL, "BENCH_MIXED_REDIS_URL")
     except SystemExit as exc:
-        say(str(exc).replace("BENCH_REDIS_URL", "BENCH_MIXED_REDIS_URL"))
+        say(str(exc))
         return 2
-    signal.signal(signal.SIGTERM, _interrupt)
 
-    busy = _machine_busy()
-    if busy > 25:
-        say(f"WARNING: the machine is already {busy:.0f}% busy (of one core) before the benchmark starts;")
-        say("         other processes will take CPU from the server and lower every figure.")
-    pg = Server.from_env()
-    workdir = Path(tempfile.mkdtemp(prefix="canting-bench-mixed-"))
-    mail_dir = workdir / "mail"
-    server: Gunicorn | None = None
-    worker: CeleryWorker | None = None
-    started = time.monotonic()
-    try:
-        say(f"bench: database {MIXED_DATABASE} on {pg.where} (dropped and created)")
-        env = {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": pg.recreate(MIXED_DATABASE),
-            "DATABASE_CONN_MAX_AGE": "600",
-            "REDIS_URL": MIXED_REDIS_URL,
-            "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "CANTING_VAR_DIR": str(workdir / "var"),
+    def extra_env(workdir: Path) -> dict[str, str]:
+        return {
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(mail_dir),
+            "EMAIL_FILE_PATH": str(workdir / "mail"),
         }
-        os.environ.update(env)
 
-        import django
-
-        django.setup()
+    def body(world: World) -> int:
         from django.core.management import call_command
         from django.db import connections
 
@@ -683,50 +652,31 @@ def main(argv: list[str] | None = None) -> int:
         )
         connections.close_all()
 
-        worker = CeleryWorker(
-            {**os.environ, **env}, workdir / "worker.log", f"bench-mixed-{uuid.uuid4().hex[:6]}"
-        )
+        mail_dir = world.workdir / "mail"
+        env = {**os.environ, **world.env}
+        worker = CeleryWorker(env, world.workdir / "worker.log", f"bench-mixed-{uuid.uuid4().hex[:6]}")
+        world.started("worker", worker)
         worker.start()
         say(f"bench: Celery worker ({WORKER_CONCURRENCY} processes), e-mails into {mail_dir}")
-        server = Gunicorn({**os.environ, **env}, workdir / "gunicorn.log")
+        server = Gunicorn(env, world.workdir / "gunicorn.log")
+        world.started("gunicorn", server)
         server.start()
         say(f"bench: gunicorn -c config/gunicorn.py -w 2 on {server.base_url}")
         measured = measure(server, worker, sessions, mail_dir, args.seconds)
         ok = report(measured)
-        saved = _save(measured, args.seconds, round(busy, 1))
+        saved = _save(measured, args.seconds, world.busy_before)
         verdict = "every check PASS" if ok else "some check FAILED"
         say(f"\nbench: {verdict}; results in {saved.relative_to(ROOT)}")
         return 0 if ok else 1
-    except KeyboardInterrupt:
-        say("\nbench: interrupted")
-        return 2
-    except Exception as exc:  # noqa: BLE001 - any failure: say why, then clean up
-        say(f"\nbench: failed: {exc}")
-        if server is not None:
-            say(f"--- gunicorn log (last lines) ---\n{server.log_tail()}")
-        if worker is not None:
-            say(f"--- worker log (last lines) ---\n{worker.log_tail()}")
-        return 2
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
-        if server is not None:
-            server.stop()
-        if worker is not None:
-            worker.stop()
-        if "django.db" in sys.modules:
-            from django.db import connections
 
-            connections.close_all()
-        try:
-            pg.drop(MIXED_DATABASE)
-        except Exception as exc:  # noqa: BLE001 - report it and go on cleaning
-            say(f"bench: could not drop {MIXED_DATABASE}: {exc}")
-        try:
-            redis_client.flushdb()
-        except redis.RedisError as exc:
-            say(f"bench: could not flush {MIXED_REDIS_URL}: {exc}")
-        shutil.rmtree(workdir, ignore_errors=True)
-        say(f"bench: cleaned up ({time.monotonic() - started:.0f} s in all)")
+    return run_in_world(
+        database=MIXED_DATABASE,
+        redis_client=redis_client,
+        redis_url=MIXED_REDIS_URL,
+        prefix="canting-bench-mixed-",
+        extra_env=extra_env,
+        body=body,
+    )
 
 
 if __name__ == "__main__":

@@ -21,20 +21,15 @@ gunicorn is stopped, the database dropped and the Redis database flushed on ever
 import argparse
 import json
 import os
-import shutil
-import signal
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import redis
-
-from bench.cpu import machine_seconds
-from bench.database import BENCH_DATABASE, Server
+from bench.database import BENCH_DATABASE
+from bench.harness import World, check_redis, run_in_world, say
 from bench.load import WrkMissing, WrkResult, run_wrk, wrk_path
 from bench.server import ROOT, Gunicorn, get
 
@@ -75,10 +70,6 @@ class Measurement:
     note: str = ""
 
 
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
 def _pct(seconds: float, wall: float) -> float:
     return round(100 * seconds / wall, 1) if wall else 0.0
 
@@ -105,22 +96,6 @@ def _measurement(name: str, what: str, result: WrkResult, expected: set[int]) ->
         ),
         clean=not result.socket_errors and set(result.statuses) <= expected,
     )
-
-
-def _check_redis(url: str) -> redis.Redis:
-    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        keys = client.dbsize()
-    except redis.RedisError as exc:
-        raise SystemExit(
-            f"bench: Redis at {url} is not reachable ({exc}); start it or set BENCH_REDIS_URL."
-        ) from None
-    if keys:
-        raise SystemExit(
-            f"bench: Redis database {url} holds {keys} keys, and the benchmark flushes it when done.\n"
-            "  Point BENCH_REDIS_URL at an empty database, or empty this one if it is a leftover."
-        )
-    return client
 
 
 def _booking_outcome(session_ids: list[int]) -> dict:
@@ -398,17 +373,6 @@ def _save(results: list[Measurement], data, floor_path_note: str, busy_before: f
     return path
 
 
-def _machine_busy(seconds: float = 1.0) -> float:
-    """How busy the machine is before we start, in % of one core."""
-    before = machine_seconds()
-    time.sleep(seconds)
-    return 100 * (machine_seconds() - before) / seconds
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the floor and browse runs")
@@ -425,40 +389,17 @@ def main(argv: list[str] | None = None) -> int:
     except WrkMissing as exc:
         say(f"bench: {exc}")
         return 2
-    redis_client = _check_redis(BENCH_REDIS_URL)
-    signal.signal(signal.SIGTERM, _interrupt)
+    redis_client = check_redis(BENCH_REDIS_URL, "BENCH_REDIS_URL")
 
-    busy = _machine_busy()
-    if busy > 25:
-        say(f"WARNING: the machine is already {busy:.0f}% busy (of one core) before the benchmark starts;")
-        say("         other processes will take CPU from the server and lower every figure.")
-    pg = Server.from_env()
-    workdir = Path(tempfile.mkdtemp(prefix="canting-bench-"))
-    server: Gunicorn | None = None
-    started = time.monotonic()
-    ok = False
-    try:
-        say(f"bench: database {BENCH_DATABASE} on {pg.where} (dropped and created)")
-        env = {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": pg.recreate(),
-            "DATABASE_CONN_MAX_AGE": "600",
-            "REDIS_URL": BENCH_REDIS_URL,
-            "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "CANTING_VAR_DIR": str(workdir / "var"),
-            # Production recycles a worker every ~20,000 requests; here that would land
-            # inside a run and charge it a worker's start-up (about a second of CPU).
-            "GUNICORN_MAX_REQUESTS": "0",
-        }
+    def extra_env(workdir: Path) -> dict[str, str]:
+        # Production recycles a worker every ~20,000 requests; here that would land
+        # inside a run and charge it a worker's start-up (about a second of CPU).
+        env = {"GUNICORN_MAX_REQUESTS": "0"}
         if args.threads:
             env["GUNICORN_THREADS"] = str(args.threads)
-        os.environ.update(env)
+        return env
 
-        import django
-
-        django.setup()
+    def body(world: World) -> int:
         from django.core.management import call_command
         from django.db import connections
 
@@ -478,43 +419,27 @@ def main(argv: list[str] | None = None) -> int:
             raise RuntimeError(f"{mismatches} sessions have seats_taken out of step with their bookings")
         connections.close_all()
 
-        server = Gunicorn({**os.environ, **env}, workdir / "gunicorn.log")
+        server = Gunicorn({**os.environ, **world.env}, world.workdir / "gunicorn.log")
+        world.started("gunicorn", server)
         server.start()
         threads = os.environ.get("GUNICORN_THREADS", "config/gunicorn.py's default")
         say(f"bench: gunicorn -w 2, threads {threads}, on {server.base_url} (log {server.log_path})")
         results = measure(server, data, args)
         ok = report(results)
         floor_note = results[0].what + (f" ({results[0].note})" if results[0].note else "")
-        saved = _save(results, data, floor_note, round(busy, 1))
+        saved = _save(results, data, floor_note, world.busy_before)
         verdict = "all targets PASS" if ok else "some target FAILED"
         say(f"\nbench: {verdict}; results in {saved.relative_to(ROOT)}")
         return 0 if ok else 1
-    except KeyboardInterrupt:
-        say("\nbench: interrupted")
-        return 2
-    except Exception as exc:  # noqa: BLE001 - any failure: say why, then clean up
-        say(f"\nbench: failed: {exc}")
-        if server is not None:
-            say(f"--- gunicorn log (last lines) ---\n{server.log_tail()}")
-        return 2
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
-        if server is not None:
-            server.stop()
-        if "django.db" in sys.modules:
-            from django.db import connections
 
-            connections.close_all()
-        try:
-            pg.drop()
-        except Exception as exc:  # noqa: BLE001 - report it and go on cleaning
-            say(f"bench: could not drop {BENCH_DATABASE}: {exc}")
-        try:
-            redis_client.flushdb()
-        except redis.RedisError as exc:
-            say(f"bench: could not flush {BENCH_REDIS_URL}: {exc}")
-        shutil.rmtree(workdir, ignore_errors=True)
-        say(f"bench: cleaned up ({time.monotonic() - started:.0f} s in all)")
+    return run_in_world(
+        database=BENCH_DATABASE,
+        redis_client=redis_client,
+        redis_url=BENCH_REDIS_URL,
+        prefix="canting-bench-",
+        extra_env=extra_env,
+        body=body,
+    )
 
 
 if __name__ == "__main__":

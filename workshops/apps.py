@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Workshops and classes")
+
+    def ready(self) -> None:
+        from workshops import signals
+
+        signals.connect()
