@@ -106,7 +106,8 @@ def libpq_trace(path: Path):
 
 
 def round_trips(trace: str) -> list[tuple[str, float]]:
-    """(statement, milliseconds) per round trip: a simple Query, or Parse … Sync, to ReadyForQuery."""
+    """(statement, milliseconds) per round trip to ReadyForQuery: a simple Query, Parse … Sync, or
+    Bind … Sync (a statement prepared earlier on the connection, run again by name)."""
     trips, pending, started = [], None, None
     for line in trace.splitlines():
         parts = line.split("\t")
@@ -115,13 +116,16 @@ def round_trips(trace: str) -> list[tuple[str, float]]:
         stamp, direction, kind = parts[0], parts[1], parts[3]
         text = parts[4].strip() if len(parts) > 4 else ""
         moment = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp()
-        if direction == "F" and pending is None and kind in ("Query", "Parse"):
+        if direction == "F" and pending is None and kind in ("Query", "Parse", "Bind"):
             started = moment
             if kind == "Query":
                 pending = text[1:-1] if text.startswith('"') and text.endswith('"') else text
-            else:
+            elif kind == "Parse":
                 match = re.match(r'"[^"]*" "(.*)" \d', text)
                 pending = match.group(1) if match else text
+            else:
+                match = re.match(r'"[^"]*" "([^"]*)"', text)
+                pending = f"(prepared statement {match.group(1) if match else text})"
         elif direction == "B" and kind == "ReadyForQuery" and pending is not None:
             trips.append((pending, 1000 * (moment - started)))
             pending = None
@@ -219,7 +223,7 @@ def examine(name: str, send, n: int, workdir: Path, report: list[str]) -> None:
         start = time.perf_counter()
         status = send()
         traced_ms = 1000 * (time.perf_counter() - start)
-    trips = round_trips(trace_path.read_text())
+    trips = [(_prepared_text(statement), ms) for statement, ms in round_trips(trace_path.read_text())]
     per_request = time_requests(send, n)
     profiled, shares, top = profile_requests(send, max(n // 2, 20))
     report.append(f"\n## {name}\n")
@@ -247,6 +251,19 @@ def examine(name: str, send, n: int, workdir: Path, report: list[str]) -> None:
     ]
     report.append("\ntop functions by cumulative time (n calls over the profiled requests):")
     report.extend(line for line in lines if line.strip() and not line.startswith(("   Ordered", "   List")))
+
+
+def _prepared_text(statement: str) -> str:
+    """A prepared statement's SQL, looked up on the connection that prepared it."""
+    match = re.fullmatch(r"\(prepared statement (.+)\)", statement)
+    if not match:
+        return statement
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [match.group(1)])
+        row = cursor.fetchone()
+    return f"(prepared) {' '.join(row[0].split())}" if row else statement
 
 
 def explain(report: list[str]) -> None:
