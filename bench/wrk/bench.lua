@@ -19,22 +19,15 @@
 -- is not charged for wrk's -d timeout.
 
 local ffi = require("ffi")
+local shared = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "shared.lua")
 ffi.cdef([[
-typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
-int clock_gettime(int clock_id, bench_timespec *tp);
 int getpid(void);
 int kill(int pid, int sig);
 ]])
 
-local CLOCK_MONOTONIC = 1
 local SIGINT = 2
 local PARK_MS = 3600 * 1000
-
-local function now()
-  local ts = ffi.new("bench_timespec")
-  ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
-  return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) / 1e9
-end
+local now = shared.now
 
 -- ---------------------------------------------------------------- main state
 local threads = {}
@@ -138,43 +131,7 @@ end
 
 -- ---------------------------------------------------------------- main state
 function done(summary, latency, _requests)
-  local total, elapsed = 0, 0
-  local merged, merged_codes = {}, {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("counts") or {}) do
-      merged[status] = (merged[status] or 0) + n
-    end
-    for code, n in pairs(thread:get("codes") or {}) do
-      merged_codes[code] = (merged_codes[code] or 0) + n
-    end
-    total = total + (thread:get("responses") or 0)
-    elapsed = math.max(elapsed, thread:get("elapsed") or 0)
-  end
-  io.write(string.format("BENCH responses %d\n", total))
-  io.write(string.format("BENCH elapsed %.6f\n", elapsed))
-  for status, n in pairs(merged) do
-    io.write(string.format("BENCH status %d %d\n", status, n))
-  end
-  for code, n in pairs(merged_codes) do
-    io.write(string.format("BENCH code %s %d\n", code, n))
-  end
-  -- wrk's own latency histogram over every request of the run, in microseconds.
-  io.write(
-    string.format(
-      "BENCH latency %d %d %d\n",
-      latency:percentile(50),
-      latency:percentile(95),
-      latency:percentile(99)
-    )
-  )
-  local e = summary.errors
-  io.write(
-    string.format(
-      "BENCH errors connect=%d read=%d write=%d timeout=%d\n",
-      e.connect,
-      e.read,
-      e.write,
-      e.timeout
-    )
-  )
+  local merged, merged_codes, total, elapsed = shared.merge(threads)
+  shared.write_run(merged, merged_codes, total, elapsed, latency)
+  shared.write_errors(summary)
 end

@@ -31,20 +31,10 @@
 --   BENCH action_status NAME STATUS N
 --   BENCH action_code NAME CODE N               (the API's error codes)
 
-local ffi = require("ffi")
-ffi.cdef([[
-typedef struct { long tv_sec; long tv_nsec; } mixed_timespec;
-int clock_gettime(int clock_id, mixed_timespec *tp);
-]])
+local shared = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "shared.lua")
 
-local CLOCK_MONOTONIC = 1
 local ACTIONS = { "browse", "hold", "confirm", "cancel" }
-
-local function now()
-  local ts = ffi.new("mixed_timespec")
-  ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
-  return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) / 1e9
-end
+local now = shared.now
 
 -- ---------------------------------------------------------------- main state
 local threads = {}
@@ -244,46 +234,21 @@ local function percentile(sorted, p)
   return sorted[math.max(1, math.ceil(p / 100 * #sorted))]
 end
 
-local function add(into, from)
-  for key, n in pairs(from or {}) do
-    into[key] = (into[key] or 0) + n
-  end
-end
-
 function done(summary, latency, _requests)
-  local total, run_elapsed = 0, 0
-  local merged, merged_codes, merged_tally, lat = {}, {}, {}, {}
+  local merged, merged_codes, total, run_elapsed = shared.merge(threads)
+  local merged_tally, lat = {}, {}
   for _, name in ipairs(ACTIONS) do
     lat[name] = {}
   end
   for _, thread in ipairs(threads) do
-    add(merged, thread:get("counts"))
-    add(merged_codes, thread:get("codes"))
-    add(merged_tally, thread:get("tally"))
-    total = total + (thread:get("responses") or 0)
-    run_elapsed = math.max(run_elapsed, thread:get("elapsed") or 0)
+    shared.add(merged_tally, thread:get("tally"))
     for _, name in ipairs(ACTIONS) do
       for _, v in ipairs(thread:get("lat_" .. name) or {}) do
         table.insert(lat[name], v)
       end
     end
   end
-  io.write(string.format("BENCH responses %d\n", total))
-  io.write(string.format("BENCH elapsed %.6f\n", run_elapsed))
-  for status, n in pairs(merged) do
-    io.write(string.format("BENCH status %d %d\n", status, n))
-  end
-  for code, n in pairs(merged_codes) do
-    io.write(string.format("BENCH code %s %d\n", code, n))
-  end
-  io.write(
-    string.format(
-      "BENCH latency %d %d %d\n",
-      latency:percentile(50),
-      latency:percentile(95),
-      latency:percentile(99)
-    )
-  )
+  shared.write_run(merged, merged_codes, total, run_elapsed, latency)
   for _, name in ipairs(ACTIONS) do
     local ok = merged_tally["ok " .. name] or 0
     local refused = merged_tally["refused " .. name] or 0
@@ -317,14 +282,5 @@ function done(summary, latency, _requests)
       io.write(string.format("BENCH action_%s %s %s %d\n", kind, name, value, n))
     end
   end
-  local e = summary.errors
-  io.write(
-    string.format(
-      "BENCH errors connect=%d read=%d write=%d timeout=%d\n",
-      e.connect,
-      e.read,
-      e.write,
-      e.timeout
-    )
-  )
+  shared.write_errors(summary)
 end
