@@ -37,15 +37,12 @@ from pathlib import Path
 import redis
 
 from bench.database import Server
+from bench.harness import say
 
 PROFILE_DATABASE = "canting_bench_profile"
 REDIS_URL = os.environ.get("BENCH_PROFILE_REDIS_URL", "redis://127.0.0.1:6379/10")
 ROOT = Path(__file__).resolve().parent.parent
 BROWSE = "/api/v1/sessions/?available=true"
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 # --------------------------------------------------------------------------- requests

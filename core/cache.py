@@ -67,8 +67,27 @@ def catalogue_changed() -> None:
 
     Processes that keep catalogue facts of their own hear of it on CATALOGUE_CHANNEL.
     """
-    cache_count_up([CATALOGUE_VERSION_KEY])
-    cache_publish(CATALOGUE_CHANNEL, "changed")
+    if cache_breaker.is_open():
+        return
+    try:
+        backend = caches["default"]
+        if isinstance(backend, RedisCache):
+            # One round trip on a client kept with the backend (`cache.incr` asks EXISTS
+            # first, builds a client each time and fails on a missing key): the version
+            # moves on (a missing key counts from 0), and the listeners are told.
+            pipe = _redis_client(backend).pipeline(transaction=False)
+            pipe.incr(backend.make_and_validate_key(CATALOGUE_VERSION_KEY))
+            pipe.publish(redis_channel(CATALOGUE_CHANNEL), "changed")
+            pipe.execute()
+        else:
+            try:
+                backend.incr(CATALOGUE_VERSION_KEY)
+            except ValueError:
+                backend.set(CATALOGUE_VERSION_KEY, 1, None)
+    except Exception as exc:  # noqa: BLE001
+        _unavailable("version bump", exc)
+        return
+    cache_breaker.succeeded()
 
 
 def redis_channel(name: str) -> str | None:
@@ -96,37 +115,6 @@ def cache_publish(name: str, message: str) -> None:
         _redis_client(caches["default"]).publish(channel, message)
     except Exception as exc:  # noqa: BLE001
         _unavailable("publish", exc)
-        return
-    cache_breaker.succeeded()
-
-
-def cache_count_up(keys: list[str], timeout: int | None = None) -> None:
-    """Add 1 to each counter (a missing one counts from 0): versions that readers compare.
-
-    `timeout` lets an idle counter go; a reader must then treat its absence (0) as a change.
-    """
-    if not keys or cache_breaker.is_open():
-        return
-    try:
-        backend = caches["default"]
-        if isinstance(backend, RedisCache):
-            # One round trip on a client kept with the backend: `cache.incr` asks EXISTS
-            # first, builds a client each time and fails on a missing key.
-            pipe = _redis_client(backend).pipeline(transaction=False)
-            for key in keys:
-                stored = backend.make_and_validate_key(key)
-                pipe.incr(stored)
-                if timeout:
-                    pipe.expire(stored, timeout)
-            pipe.execute()
-        else:
-            for key in keys:
-                try:
-                    backend.incr(key)
-                except ValueError:
-                    backend.set(key, 1, timeout)
-    except Exception as exc:  # noqa: BLE001
-        _unavailable("count", exc)
         return
     cache_breaker.succeeded()
 
